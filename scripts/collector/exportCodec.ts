@@ -1,0 +1,44 @@
+import { otlpTypes } from './otlpSchema';
+import { normalizeExportRequest, type NormalizeResult } from './normalizeExportRequest';
+
+/** The two OTLP encodings; responses go back in the request's own encoding. */
+export type OtlpEncoding = 'protobuf' | 'json';
+
+export interface PartialSuccess {
+  readonly rejectedSpans: number;
+  readonly errorMessage: string;
+}
+
+/** Decodes an ExportTraceServiceRequest body; never throws. */
+export function decodeExportRequest(body: Uint8Array, encoding: OtlpEncoding): NormalizeResult {
+  let message: unknown;
+  try {
+    if (encoding === 'json') {
+      message = body.length === 0 ? {} : JSON.parse(Buffer.from(body).toString('utf8'));
+    } else {
+      const decoded = otlpTypes.exportRequest.decode(body);
+      // Bytes stay Uint8Array; int64/fixed64 become decimal strings like OTLP/JSON.
+      message = otlpTypes.exportRequest.toObject(decoded, { longs: String });
+    }
+  } catch (error) {
+    return { ok: false, error: `cannot decode ${encoding} ExportTraceServiceRequest: ${errorText(error)}` };
+  }
+  return normalizeExportRequest(message);
+}
+
+/** ExportTraceServiceResponse; partial_success only when something was rejected. */
+export function encodeExportResponse(encoding: OtlpEncoding, partial?: PartialSuccess): Buffer {
+  const body = partial && partial.rejectedSpans > 0 ? { partialSuccess: partial } : {};
+  if (encoding === 'json') return Buffer.from(JSON.stringify(body));
+  return Buffer.from(otlpTypes.exportResponse.encode(otlpTypes.exportResponse.fromObject(body)).finish());
+}
+
+/** google.rpc.Status, the body OTLP/HTTP prescribes for failures. */
+export function encodeRpcStatus(encoding: OtlpEncoding, code: number, message: string): Buffer {
+  if (encoding === 'json') return Buffer.from(JSON.stringify({ code, message }));
+  return Buffer.from(otlpTypes.rpcStatus.encode(otlpTypes.rpcStatus.fromObject({ code, message })).finish());
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

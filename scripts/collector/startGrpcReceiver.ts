@@ -1,0 +1,68 @@
+import * as grpc from '@grpc/grpc-js';
+import { decodeExportRequest, encodeExportResponse } from './exportCodec';
+import { MAX_BODY_BYTES, type SpanSink } from './spanSink';
+
+export interface GrpcReceiver {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const identity = (value: Buffer): Buffer => value;
+
+// Raw bytes in and out: decoding happens in the handler, so a malformed request
+// becomes INVALID_ARGUMENT rather than grpc-js's generic deserialisation error.
+const traceService: grpc.ServiceDefinition = {
+  Export: {
+    path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  },
+};
+
+/** OTLP/gRPC TraceService on host:port (0 = a free port). */
+export function startGrpcReceiver(host: string, port: number, sink: SpanSink): Promise<GrpcReceiver> {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': MAX_BODY_BYTES,
+  });
+  server.addService(traceService, {
+    Export(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
+      const result = decodeExportRequest(call.request, 'protobuf');
+      if (!result.ok) {
+        callback({ code: grpc.status.INVALID_ARGUMENT, details: result.error });
+        return;
+      }
+      sink(result.spans);
+      callback(null, encodeExportResponse('protobuf', { rejectedSpans: result.rejected, errorMessage: result.rejectReason }));
+    },
+  });
+  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
+      if (error) {
+        server.forceShutdown();
+        reject(error);
+        return;
+      }
+      let closing: Promise<void> | undefined;
+      resolve({
+        port: boundPort,
+        close() {
+          closing ??= new Promise<void>((done) => {
+            // Exporters keep channels open; drain briefly, then cut them.
+            const timer = setTimeout(() => server.forceShutdown(), 1000);
+            timer.unref();
+            server.tryShutdown(() => {
+              clearTimeout(timer);
+              done();
+            });
+          });
+          return closing;
+        },
+      });
+    });
+  });
+}
