@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+
+export interface EmulatorCliOptions {
+  readonly help: boolean;
+  readonly host: string;
+  readonly port: number;
+}
+
+export const USAGE = `Usage: node dist/scripts/pubsubEmulator/main.js [--port 8085] [--host 127.0.0.1] [--help]
+
+In-memory Google Cloud Pub/Sub emulator (gRPC google.pubsub.v1). Point clients at it
+with PUBSUB_EMULATOR_HOST=HOST:PORT. Push subscriptions deliver Eventarc-style
+CloudEvents; set push attribute x-emulator-delivery=wrapper for the plain Pub/Sub wrapper.
+
+Exit codes: 0 stopped by SIGINT/SIGTERM, 2 bad arguments or port in use, 1 other failure.`;
+
+/** A bad command line; the entry point turns it into a message and exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function parseEmulatorArgs(argv: readonly string[]): EmulatorCliOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const port = Number(values.port ?? '8085');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port must be an integer 0-65535, got "${values.port ?? ''}"`);
+  }
+  const host = values.host ?? '127.0.0.1';
+  if (host === '') throw new UsageError('--host must not be empty');
+  return { help: values.help === true, host, port };
+}
