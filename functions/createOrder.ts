@@ -1,0 +1,89 @@
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
+import { randomUUID } from 'node:crypto';
+import type { HttpFunction, Request } from '@google-cloud/functions-framework';
+import { DependencyError, ValidationError } from '../shared/errors';
+import { acceptOrder } from '../shared/orders/acceptOrder';
+import { runInvocation } from '../shared/telemetry/runInvocation';
+import type { Dependencies } from './dependencies';
+import { jsonParseError } from './jsonBodyErrors';
+
+interface HttpResult {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  readonly headers?: Record<string, string>;
+}
+
+/**
+ * HTTP function: accepts an order, answers 202 {orderId, traceId}. Its spans are
+ * ended and flushed before the response is sent.
+ */
+export function createOrderHandler(deps: Dependencies): HttpFunction {
+  return async (req, res) => {
+    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const result = await runInvocation(
+      deps.tracing,
+      {
+        name: `${req.method} /`,
+        kind: SpanKind.SERVER,
+        parent,
+        attributes: {
+          'faas.trigger': 'http',
+          'faas.invocation_id': invocationId(req),
+          'faas.invocation.id': invocationId(req),
+          'http.request.method': req.method,
+          'http.route': '/',
+          'url.path': req.path,
+          'url.scheme': req.protocol,
+          'user_agent.original': req.get('user-agent') ?? '',
+          'client.address': req.ip ?? '',
+        },
+      },
+      async (span) => {
+        const outcome = await respond(req, deps, span);
+        span.setAttribute('http.response.status_code', outcome.status);
+        if (outcome.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: String(outcome.body.error) });
+        return outcome;
+      },
+    );
+    res.status(result.status).set(result.headers ?? {}).json(result.body);
+  };
+}
+
+async function respond(req: Request, deps: Dependencies, span: Span): Promise<HttpResult> {
+  if (req.method !== 'POST') {
+    return { status: 405, headers: { Allow: 'POST' }, body: { error: `method ${req.method} not allowed; POST an order as JSON` } };
+  }
+  const size = req.rawBody?.length ?? 0;
+  span.setAttribute('http.request.body.size', size);
+  if (size > deps.config.maxBodyBytes) {
+    return { status: 413, body: { error: `body of ${size} bytes exceeds the limit of ${deps.config.maxBodyBytes} bytes` } };
+  }
+  if (!req.is('application/json')) {
+    return { status: 415, body: { error: `Content-Type must be application/json, got ${req.get('content-type') ?? 'none'}` } };
+  }
+  const parseError = jsonParseError(req);
+  if (parseError !== undefined) return { status: 400, body: { error: 'invalid order', problems: [`body is not valid JSON: ${parseError}`] } };
+  const traceId = span.spanContext().traceId;
+  try {
+    const { orderId, messageId } = await acceptOrder(req.body, traceId, deps);
+    span.setAttribute('orders.order_id', orderId);
+    deps.log.info('order accepted', { orderId, messageId });
+    return { status: 202, body: { orderId, traceId } };
+  } catch (error) {
+    if (error instanceof ValidationError) return { status: 400, body: { error: 'invalid order', problems: [...error.problems] } };
+    if (error instanceof DependencyError) {
+      span.setAttribute('error.type', error.dependency);
+      deps.log.error('order not accepted', { dependency: error.dependency, error });
+      return { status: 503, headers: { 'Retry-After': '1' }, body: { error: error.message, dependency: error.dependency } };
+    }
+    span.setAttribute('error.type', 'internal');
+    deps.log.error('order failed unexpectedly', { error });
+    return { status: 500, body: { error: 'internal error' } };
+  }
+}
+
+/** The platform's execution id when present, else one of our own. */
+function invocationId(req: Request): string {
+  return req.get('function-execution-id') ?? (req as Request & { executionId?: string }).executionId ?? randomUUID();
+}

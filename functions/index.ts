@@ -1,0 +1,15 @@
+// Tracing must be set up before anything loads a Google client library: gRPC
+// instrumentation only hooks @grpc/grpc-js if it is registered first. Keep this first.
+import { config, tracing } from '../shared/telemetry/register';
+import { cloudEvent, http } from '@google-cloud/functions-framework';
+import { createOrderHandler } from './createOrder';
+import { createDependencies } from './dependencies';
+import { routeJsonParseErrorsToFunction } from './jsonBodyErrors';
+import { processOrderHandler } from './processOrder';
+import type { MessagePublishedData } from './processOrder';
+
+routeJsonParseErrorsToFunction();
+const deps = createDependencies(config, tracing);
+
+http('createOrder', createOrderHandler(deps));
+cloudEvent<MessagePublishedData>('processOrder', processOrderHandler(deps));

@@ -1,0 +1,105 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Firestore } from '@google-cloud/firestore';
+import { DependencyError, PoisonMessageError } from '../errors';
+import type { Order } from '../order';
+import type { MarkProcessedResult, OrderStore } from '../orderStore';
+import { TRACER_NAME } from '../telemetry/startTracing';
+import { withDeadline } from '../withDeadline';
+
+const ALREADY_EXISTS = 6;
+const NOT_FOUND = 5;
+// The registry has no Firestore value yet; this follows the `gcp.spanner` pattern.
+const DB_SYSTEM = 'gcp.firestore';
+
+/**
+ * Orders in Firestore: `{collection}/{orderId}`. Processing is idempotent through a
+ * create() precondition on `{collection}/{orderId}/deliveries/processed`, committed in
+ * one batch with the status change, so a redelivered message changes nothing (the
+ * emulator does not isolate transactions; preconditions hold there too).
+ */
+export class FirestoreOrderStore implements OrderStore {
+  private readonly tracer = trace.getTracer(TRACER_NAME);
+
+  constructor(
+    private readonly db: Firestore,
+    private readonly collection: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  create(order: Order): Promise<void> {
+    return this.traced('create', order.orderId, async () => {
+      const now = new Date();
+      await this.doc(order.orderId).create({ ...order, createdAt: new Date(order.createdAt), updatedAt: now });
+    });
+  }
+
+  remove(orderId: string): Promise<void> {
+    return this.traced('delete', orderId, async () => {
+      await this.doc(orderId).delete();
+    });
+  }
+
+  markProcessed(orderId: string, messageId: string, processedAt: Date): Promise<MarkProcessedResult> {
+    return this.traced('mark_processed', orderId, async (): Promise<MarkProcessedResult> => {
+      const ref = this.doc(orderId);
+      const snapshot = await ref.get();
+      if (!snapshot.exists) throw new PoisonMessageError(`order ${orderId} does not exist`);
+      if (snapshot.get('status') === 'processed') return 'already-processed';
+      const batch = this.db.batch();
+      batch.create(ref.collection('deliveries').doc('processed'), { messageId, processedAt });
+      batch.update(ref, { status: 'processed', processedAt, processedByMessageId: messageId, updatedAt: processedAt });
+      try {
+        await batch.commit();
+        return 'processed';
+      } catch (error) {
+        if (grpcCode(error) === ALREADY_EXISTS) return 'already-processed';
+        if (grpcCode(error) === NOT_FOUND) throw new PoisonMessageError(`order ${orderId} does not exist`);
+        throw error;
+      }
+    });
+  }
+
+  private doc(orderId: string) {
+    return this.db.collection(this.collection).doc(orderId);
+  }
+
+  /** One CLIENT span per store operation, with database semantic conventions; errors typed. */
+  private traced<T>(operation: string, orderId: string, work: () => Promise<T>): Promise<T> {
+    return this.tracer.startActiveSpan(
+      `${operation} ${this.collection}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'db.system.name': DB_SYSTEM,
+          'db.namespace': this.db.databaseId,
+          'db.collection.name': this.collection,
+          'db.operation.name': operation,
+          'orders.order_id': orderId,
+        },
+      },
+      async (span) => {
+        try {
+          return await withDeadline('firestore', operation, this.timeoutMs, work);
+        } catch (error) {
+          const typed = toTypedError(operation, error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: typed.message });
+          if (grpcCode(error) !== undefined) span.setAttribute('db.response.status_code', String(grpcCode(error)));
+          throw typed;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+}
+
+function grpcCode(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+function toTypedError(operation: string, error: unknown): Error {
+  if (error instanceof DependencyError || error instanceof PoisonMessageError) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new DependencyError('firestore', `firestore: ${operation} failed: ${detail}`, true, { cause: error });
+}

@@ -1,0 +1,47 @@
+/* eslint-disable @typescript-eslint/no-require-imports --
+   Exporters are required lazily: a function loads only the one it uses, which keeps
+   the Cloud Trace and OTLP/gRPC stacks out of the cold start when they are not chosen. */
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Config } from '../config';
+
+/**
+ * The span processor for the configured exporter: `console` exports each span as it
+ * ends (the learning setup); `otlp` and `gcp` batch, and rely on the per-invocation
+ * flush to send before the function returns.
+ */
+export function createSpanProcessor(config: Config, exporterOverride?: SpanExporter): SpanProcessor | undefined {
+  const base = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const batch = (exporter: SpanExporter): SpanProcessor =>
+    new base.BatchSpanProcessor(exporter, {
+      // An export stuck longer than the flush deadline is abandoned, so the next
+      // invocation's flush is not queued behind it for the default 30 s.
+      exportTimeoutMillis: config.flushTimeoutMs,
+    });
+  if (exporterOverride) return batch(exporterOverride);
+  switch (config.tracesExporter) {
+    case 'none':
+      return undefined;
+    case 'console': {
+      const { PrettyJsonSpanExporter } = require('./prettyJsonSpanExporter') as typeof import('./prettyJsonSpanExporter');
+      return new base.SimpleSpanProcessor(new PrettyJsonSpanExporter());
+    }
+    case 'otlp':
+      return batch(createOtlpExporter(config));
+    case 'gcp': {
+      const { TraceExporter } = require('@google-cloud/opentelemetry-cloud-trace-exporter') as typeof import('@google-cloud/opentelemetry-cloud-trace-exporter');
+      return batch(new TraceExporter({ projectId: config.projectId }));
+    }
+  }
+}
+
+/** OTLP over gRPC (the default, port 4317) or HTTP (`OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf|http/json`). */
+function createOtlpExporter(config: Config): SpanExporter {
+  const protocol = (process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? process.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'grpc').trim();
+  const timeoutMillis = config.flushTimeoutMs;
+  if (protocol.startsWith('http')) {
+    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+    return new OTLPTraceExporter({ timeoutMillis });
+  }
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
+  return new OTLPTraceExporter({ timeoutMillis });
+}

@@ -1,0 +1,108 @@
+/* eslint-disable @typescript-eslint/no-require-imports --
+   The SDK, instrumentations and detectors are required only when tracing is on, so
+   the untraced baseline (OTEL_SDK_DISABLED=true) pays nothing for them at cold start. */
+import { trace } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Config } from '../config';
+import { FlushCoordinator } from './flushCoordinator';
+import type { FlushOutcome } from './flushCoordinator';
+import { InvocationSpanTracker } from './invocationSpans';
+import { createSpanProcessor } from './createSpanProcessor';
+
+export const TRACER_NAME = 'traced-order-functions';
+
+export interface Tracing {
+  /** False when OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none: no spans are recorded. */
+  readonly enabled: boolean;
+  readonly tracer: Tracer;
+  readonly flushTimeoutMs: number;
+  /** Exports every ended span, sharing in-flight flushes; bounded by the flush deadline. */
+  flush(timeoutMs?: number): Promise<FlushOutcome>;
+  /** Flushes and stops the provider; runs once. */
+  shutdown(): Promise<void>;
+}
+
+export interface TracingOptions {
+  /** Replaces the configured exporter (tests use an in-memory one), still batched. */
+  readonly exporter?: SpanExporter;
+}
+
+// Our exporter's own RPCs (OTLP Export, Cloud Trace BatchWriteSpans) are never traced:
+// the processors already suppress tracing around export, this also covers a direct call.
+const EXPORTER_GRPC_METHODS = /^(Export|BatchWriteSpans)$/;
+// Token and metadata fetches of Google's auth library.
+const AUTH_HOSTS = new Set(['metadata.google.internal', '169.254.169.254', 'oauth2.googleapis.com', 'sts.googleapis.com']);
+
+/**
+ * Sets up tracing for this process. Must run before any Google client library is
+ * loaded: gRPC instrumentation hooks `@grpc/grpc-js` only if registered first.
+ */
+export function startTracing(config: Config, options: TracingOptions = {}): Tracing {
+  const processor = config.sdkDisabled ? undefined : createSpanProcessor(config, options.exporter);
+  if (processor === undefined) return disabledTracing(config);
+
+  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
+  const { CompositePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  const { CloudPropagator } = require('@google-cloud/opentelemetry-cloud-trace-propagator') as typeof import('@google-cloud/opentelemetry-cloud-trace-propagator');
+  const { registerInstrumentations } = require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
+  const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof import('@opentelemetry/instrumentation-grpc');
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+
+  const provider = new NodeTracerProvider({
+    resource: createResource(config),
+    // The tracker comes first so it sees every span start before anything exports it.
+    spanProcessors: [new InvocationSpanTracker(), processor],
+  });
+  provider.register({
+    // W3C trace context first; Cloud Trace's X-Cloud-Trace-Context for Google's front ends.
+    propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new CloudPropagator()] }),
+  });
+  registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [
+      new GrpcInstrumentation({ ignoreGrpcMethods: [EXPORTER_GRPC_METHODS] }),
+      new HttpInstrumentation({
+        // Our function wrapper makes the server span itself, so it can end it and flush
+        // before the response leaves; an instrumentation span would end after the
+        // response and be left for a later invocation to export.
+        disableIncomingRequestInstrumentation: true,
+        ignoreOutgoingRequestHook: (request) => AUTH_HOSTS.has(String(request.hostname ?? request.host ?? '').split(':')[0] ?? ''),
+      }),
+    ],
+  });
+
+  const coordinator = new FlushCoordinator(() => provider.forceFlush(), config.flushTimeoutMs);
+  let shutdown: Promise<void> | undefined;
+  return {
+    enabled: true,
+    tracer: trace.getTracer(TRACER_NAME),
+    flushTimeoutMs: config.flushTimeoutMs,
+    flush: (timeoutMs) => coordinator.flush(timeoutMs),
+    shutdown: () => (shutdown ??= provider.shutdown()),
+  };
+}
+
+function createResource(config: Config): import('@opentelemetry/resources').Resource {
+  const { defaultResource, detectResources, envDetector, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  let resource = defaultResource()
+    .merge(resourceFromAttributes({ 'service.name': config.serviceName, 'faas.name': config.serviceName }))
+    // OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME keep their standard meaning.
+    .merge(detectResources({ detectors: [envDetector] }));
+  if (config.onGcp) {
+    // Only on the platform: off it, the detector would stall start-up probing a metadata server.
+    const { gcpDetector } = require('@opentelemetry/resource-detector-gcp') as typeof import('@opentelemetry/resource-detector-gcp');
+    resource = resource.merge(detectResources({ detectors: [gcpDetector] }));
+  }
+  return resource;
+}
+
+function disabledTracing(config: Config): Tracing {
+  return {
+    enabled: false,
+    tracer: trace.getTracer(TRACER_NAME),
+    flushTimeoutMs: config.flushTimeoutMs,
+    flush: () => Promise.resolve('flushed'),
+    shutdown: () => Promise.resolve(),
+  };
+}
