@@ -44,7 +44,8 @@ export function startGrpcReceiver(host: string, port: number, sink: SpanSink): P
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
       if (error) {
         server.forceShutdown();
-        reject(error);
+        // grpc-js folds the listen error into its message; give callers Node's code back.
+        reject(/EADDRINUSE/.test(error.message) ? Object.assign(new Error(`listen EADDRINUSE: address already in use ${address}`), { code: 'EADDRINUSE' }) : error);
         return;
       }
       let closing: Promise<void> | undefined;

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as HttpTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -29,7 +32,7 @@ function tag(span: JaegerSpan, key: string): unknown {
   return span.tags.find((t) => t.key === key)?.value;
 }
 
-describe('startCollector with the real OTLP exporters', () => {
+void describe('startCollector with the real OTLP exporters', () => {
   let collector: Collector;
   let tree: SpanTree;
 
@@ -47,27 +50,27 @@ describe('startCollector with the real OTLP exporters', () => {
     await collector.close(); // idempotent
   });
 
-  it('binds three distinct real ports', () => {
+  void it('binds three distinct real ports', () => {
     assert.equal(collector.host, '127.0.0.1');
     assert.equal(new Set([collector.grpcPort, collector.httpPort, collector.queryPort]).size, 3);
     assert.ok(collector.grpcPort > 0 && collector.httpPort > 0 && collector.queryPort > 0);
   });
 
-  it('lists both services', async () => {
+  void it('lists both services', async () => {
     const { status, body, headers } = await getJson<string[]>(collector, '/api/services');
     assert.equal(status, 200);
     assert.deepEqual(body, { data: ['checkout', 'processor'], total: 2, limit: 0, offset: 0, errors: null });
     assert.equal(headers.get('access-control-allow-origin'), '*');
   });
 
-  it('lists the operations of a service', async () => {
+  void it('lists the operations of a service', async () => {
     const { body } = await getJson<string[]>(collector, '/api/services/checkout/operations');
     assert.deepEqual(body.data, ['orders publish', 'POST /orders']);
     const kinds = await getJson<{ name: string; spanKind: string }[]>(collector, '/api/operations?service=processor&spanKind=consumer');
     assert.deepEqual(kinds.body.data, [{ name: 'orders process', spanKind: 'consumer' }]);
   });
 
-  it('returns the trace by id with references, µs times, tags, logs and processes', async () => {
+  void it('returns the trace by id with references, µs times, tags, logs and processes', async () => {
     const { status, body } = await getJson<JaegerTrace[]>(collector, `/api/traces/${tree.traceId}`);
     assert.equal(status, 200);
     assert.equal(body.data.length, 1);
@@ -129,7 +132,7 @@ describe('startCollector with the real OTLP exporters', () => {
     assert.equal(root.warnings, null);
   });
 
-  it('answers 404 in Jaeger error shape for an unknown trace and 400 for a malformed id', async () => {
+  void it('answers 404 in Jaeger error shape for an unknown trace and 400 for a malformed id', async () => {
     const missing = await getJson<null>(collector, `/api/traces/${'ab'.repeat(16)}`);
     assert.equal(missing.status, 404);
     assert.deepEqual(missing.body, { data: null, total: 0, limit: 0, offset: 0, errors: [{ code: 404, msg: 'trace not found' }] });
@@ -137,7 +140,7 @@ describe('startCollector with the real OTLP exporters', () => {
     assert.equal(malformed.status, 400);
   });
 
-  it('searches by service, most recent first, bounded by limit', async () => {
+  void it('searches by service, most recent first, bounded by limit', async () => {
     const processor = await getJson<JaegerTrace[]>(collector, '/api/traces?service=processor&lookback=1h&limit=10');
     assert.deepEqual(
       processor.body.data.map((t) => t.traceID),
@@ -145,7 +148,7 @@ describe('startCollector with the real OTLP exporters', () => {
     );
   });
 
-  it('searches with limit 1 and by operation', async () => {
+  void it('searches with limit 1 and by operation', async () => {
     const limited = await getJson<JaegerTrace[]>(collector, '/api/traces?service=processor&limit=1');
     assert.deepEqual(limited.body.data.map((t) => t.traceID), [tree.tickTraceId]);
     const byOperation = await getJson<JaegerTrace[]>(collector, '/api/traces?service=processor&operation=orders%20process');
@@ -156,8 +159,46 @@ describe('startCollector with the real OTLP exporters', () => {
     assert.deepEqual(nothing.body.data, []);
   });
 
-  it('answers /healthz', async () => {
+  void it('answers /healthz', async () => {
     const response = await fetch(`http://127.0.0.1:${collector.queryPort}/healthz`);
     assert.equal(response.status, 200);
+  });
+});
+
+void describe('startCollector options', () => {
+  void it('evicts the oldest trace beyond maxTraces and appends every span to the file as a JSON line', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'collector-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'spans.jsonl');
+    const collector = await startCollector({ grpcPort: 0, httpPort: 0, queryPort: 0, maxTraces: 2, file, log: () => {} });
+    t.after(() => collector.close());
+    const exporter = (): HttpTraceExporter => new HttpTraceExporter({ url: `http://127.0.0.1:${collector.httpPort}/v1/traces` });
+    // Each tree is two traces (order + tick), sent in that order: after two trees only the second's remain.
+    const older = await recordSpanTree(exporter(), exporter(), Date.now() - 20_000);
+    const newer = await recordSpanTree(exporter(), exporter(), Date.now() - 10_000);
+    const status = async (id: string): Promise<number> => (await fetch(`http://127.0.0.1:${collector.queryPort}/api/traces/${id}`)).status;
+    assert.equal(await status(older.traceId), 404);
+    assert.equal(await status(older.tickTraceId), 404);
+    assert.equal(await status(newer.traceId), 200);
+    assert.equal(await status(newer.tickTraceId), 200);
+    const services = (await (await fetch(`http://127.0.0.1:${collector.queryPort}/api/services`)).json()) as { data: string[] };
+    assert.deepEqual(services.data, ['checkout', 'processor']);
+
+    await collector.close();
+    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { traceId: string; spanId: string; serviceName: string });
+    assert.equal(lines.length, 8);
+    assert.deepEqual(
+      lines.filter((l) => l.traceId === newer.traceId).map((l) => l.spanId).sort(),
+      [newer.rootSpanId, newer.producerSpanId, newer.consumerSpanId].sort(),
+    );
+    assert.ok(lines.every((l) => l.serviceName === 'checkout' || l.serviceName === 'processor'));
+  });
+
+  void it('rejects with EADDRINUSE when a port is taken and leaves nothing listening', async (t) => {
+    const first = await startCollector({ grpcPort: 0, httpPort: 0, queryPort: 0, log: () => {} });
+    t.after(() => first.close());
+    await assert.rejects(startCollector({ grpcPort: 0, httpPort: 0, queryPort: first.queryPort, log: () => {} }), { code: 'EADDRINUSE' });
+    await assert.rejects(startCollector({ grpcPort: 0, httpPort: first.httpPort, queryPort: 0, log: () => {} }), { code: 'EADDRINUSE' });
+    await assert.rejects(startCollector({ grpcPort: first.grpcPort, httpPort: 0, queryPort: 0, log: () => {} }), { code: 'EADDRINUSE' });
   });
 });
