@@ -1,0 +1,55 @@
+import type { StackExporter } from './parseStackOptions';
+
+export interface StackUrls {
+  /** `http://127.0.0.1:8080/` */
+  readonly createOrder: string;
+  readonly processOrder: string;
+  /** `host:port`, as PUBSUB_EMULATOR_HOST takes it. */
+  readonly pubsub: string;
+  /** `host:port`, as FIRESTORE_EMULATOR_HOST takes it. */
+  readonly firestore: string;
+  /** `http://127.0.0.1:4317`, as OTEL_EXPORTER_OTLP_ENDPOINT takes it. */
+  readonly otlpGrpc: string;
+  readonly otlpHttp: string;
+  /** Jaeger-compatible query API root, e.g. `http://127.0.0.1:16686` (`/api/traces/{id}`). */
+  readonly query: string;
+  /** The trace viewer page. */
+  readonly viewer: string;
+}
+
+export interface BannerFacts {
+  readonly urls: StackUrls;
+  readonly exporter: StackExporter;
+  readonly readyMs: number;
+  readonly reused: { readonly pubsub: boolean; readonly firestore: boolean };
+}
+
+export const SAMPLE_ORDER = '{"customerId":"c-1","items":[{"sku":"sku-1","quantity":2,"unitPrice":9.5}],"currency":"EUR"}';
+
+/** The one screen a developer reads after `npm start`. Pure, so it is tested as text. */
+export function formatBanner(f: BannerFacts): string {
+  const viewer = localhost(f.urls.viewer);
+  const query = localhost(f.urls.query);
+  const traceLine =
+    f.exporter === 'otlp'
+      ? [`  then see its trace:   ${viewer}  or  curl ${query}/api/traces/<traceId>`]
+      : [`  spans are ${f.exporter === 'console' ? 'printed as JSON by each function below' : 'not exported (--exporter none)'}`];
+  return [
+    `Local stack ready in ${(f.readyMs / 1000).toFixed(1)} s`,
+    `  createOrder    ${f.urls.createOrder}`,
+    `  processOrder   ${f.urls.processOrder}  (pushed by the Pub/Sub emulator)`,
+    `  Pub/Sub        ${f.urls.pubsub}${f.reused.pubsub ? '  (reused from PUBSUB_EMULATOR_HOST)' : ''}`,
+    `  Firestore      ${f.urls.firestore}${f.reused.firestore ? '  (reused from FIRESTORE_EMULATOR_HOST)' : ''}`,
+    `  OTLP           ${f.urls.otlpGrpc} (gRPC)  ${f.urls.otlpHttp} (HTTP)`,
+    `  traces         ${viewer}`,
+    '',
+    '  post an order:',
+    `    curl -s -X POST ${localhost(f.urls.createOrder)} -H 'content-type: application/json' -d '${SAMPLE_ORDER}'`,
+    ...traceLine,
+    '  Ctrl-C stops everything.',
+  ].join('\n');
+}
+
+function localhost(url: string): string {
+  return url.replace('//127.0.0.1:', '//localhost:');
+}

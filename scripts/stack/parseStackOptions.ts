@@ -1,0 +1,177 @@
+import { parseArgs } from 'node:util';
+
+export type StackExporter = 'otlp' | 'console' | 'none';
+
+/** Every port is a number; 0 asks for a free one (tests, benchmarks). */
+export interface StackPorts {
+  readonly createOrder: number;
+  readonly processOrder: number;
+  readonly pubsub: number;
+  readonly firestore: number;
+  readonly otlpGrpc: number;
+  readonly otlpHttp: number;
+  readonly query: number;
+}
+
+export interface StackOptions {
+  readonly host: string;
+  readonly ports: StackPorts;
+  readonly exporter: StackExporter;
+  readonly projectId: string;
+  readonly topic: string;
+  readonly deadLetterTopic: string;
+  readonly subscription: string;
+  /** `host:port` of a Pub/Sub emulator to reuse instead of starting one. */
+  readonly pubsubEmulatorHost: string | undefined;
+  /** `host:port` of a Firestore emulator to reuse instead of starting one. */
+  readonly firestoreEmulatorHost: string | undefined;
+  /** How long each function may take to answer HTTP after spawning. */
+  readonly readyTimeoutMs: number;
+  /** How long a function may take to exit after SIGTERM before it is killed. */
+  readonly stopTimeoutMs: number;
+  readonly help: boolean;
+}
+
+export class StackOptionsError extends Error {
+  override readonly name = 'StackOptionsError';
+}
+
+export const DEFAULT_STACK_PORTS: StackPorts = {
+  createOrder: 8080,
+  processOrder: 8081,
+  pubsub: 8085,
+  firestore: 8086,
+  otlpGrpc: 4317,
+  otlpHttp: 4318,
+  query: 16686,
+};
+
+const PORT_FLAGS = {
+  'create-port': 'createOrder',
+  'process-port': 'processOrder',
+  'pubsub-port': 'pubsub',
+  'firestore-port': 'firestore',
+  'otlp-grpc-port': 'otlpGrpc',
+  'otlp-http-port': 'otlpHttp',
+  'query-port': 'query',
+} as const satisfies Record<string, keyof StackPorts>;
+
+const EXPORTERS: readonly StackExporter[] = ['otlp', 'console', 'none'];
+
+export const STACK_HELP = `Usage: npm start -- [options]
+
+Starts the local order pipeline: trace collector + query API/viewer, Firestore and
+Pub/Sub emulators, createOrder and processOrder under functions-framework.
+
+Options (0 = any free port):
+  --create-port N       createOrder HTTP port            (default 8080)
+  --process-port N      processOrder CloudEvent port     (default 8081)
+  --pubsub-port N       Pub/Sub emulator gRPC port        (default 8085)
+  --firestore-port N    Firestore emulator gRPC port      (default 8086)
+  --otlp-grpc-port N    collector OTLP/gRPC port          (default 4317)
+  --otlp-http-port N    collector OTLP/HTTP port          (default 4318)
+  --query-port N        trace query API + viewer port     (default 16686)
+  --exporter KIND       otlp | console | none             (default otlp; console
+                        prints each span as JSON in the function's output)
+  --project ID          project id  (default $GOOGLE_CLOUD_PROJECT or demo-orders)
+  --topic NAME          orders topic (default $ORDERS_TOPIC or orders)
+  --ready-timeout-ms N  wait this long for each function to answer (default 30000)
+  -h, --help            this text
+
+Environment: PUBSUB_EMULATOR_HOST / FIRESTORE_EMULATOR_HOST (host:port) reuse an
+emulator that is already running instead of starting one.
+
+Exit codes: 0 stopped by Ctrl-C/SIGTERM, 1 failed to start or a part died, 2 bad options.`;
+
+/**
+ * Reads the stack's options: flag, then environment, then default. Throws
+ * StackOptionsError naming the flag or variable; only the CLI turns it into exit 2.
+ */
+export function parseStackOptions(
+  argv: readonly string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+): StackOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        ...Object.fromEntries(Object.keys(PORT_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+        exporter: { type: 'string' },
+        project: { type: 'string' },
+        topic: { type: 'string' },
+        'ready-timeout-ms': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new StackOptionsError((err as Error).message);
+  }
+
+  const ports = { ...DEFAULT_STACK_PORTS } as Record<keyof StackPorts, number>;
+  for (const [flag, key] of Object.entries(PORT_FLAGS)) {
+    const raw = values[flag];
+    if (typeof raw === 'string') ports[key] = parsePort(`--${flag}`, raw);
+  }
+
+  const exporter = (values.exporter as string | undefined) ?? 'otlp';
+  if (!EXPORTERS.includes(exporter as StackExporter)) {
+    throw new StackOptionsError(`--exporter must be one of ${EXPORTERS.join(', ')}, got "${exporter}"`);
+  }
+
+  const projectId = nonEmpty('--project', values.project as string | undefined) ?? nonEmpty('GOOGLE_CLOUD_PROJECT', env.GOOGLE_CLOUD_PROJECT) ?? 'demo-orders';
+  const topic = nonEmpty('--topic', values.topic as string | undefined) ?? nonEmpty('ORDERS_TOPIC', env.ORDERS_TOPIC) ?? 'orders';
+  const rawTimeout = values['ready-timeout-ms'] as string | undefined;
+  const readyTimeoutMs = rawTimeout === undefined ? 30_000 : parsePositiveInt('--ready-timeout-ms', rawTimeout);
+
+  return {
+    host: '127.0.0.1',
+    ports,
+    exporter: exporter as StackExporter,
+    projectId,
+    topic,
+    deadLetterTopic: `${topic}-dead-letter`,
+    subscription: `${topic}-processOrder`,
+    pubsubEmulatorHost: hostPort('PUBSUB_EMULATOR_HOST', env.PUBSUB_EMULATOR_HOST),
+    firestoreEmulatorHost: hostPort('FIRESTORE_EMULATOR_HOST', env.FIRESTORE_EMULATOR_HOST),
+    readyTimeoutMs,
+    stopTimeoutMs: 5_000,
+    help: values.help === true,
+  };
+}
+
+function parsePort(name: string, raw: string): number {
+  const port = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(port) || port > 65535) {
+    throw new StackOptionsError(`${name} must be a port number 0-65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function parsePositiveInt(name: string, raw: string): number {
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw new StackOptionsError(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+function nonEmpty(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const trimmed = raw.trim();
+  if (trimmed === '') {
+    if (name.startsWith('--')) throw new StackOptionsError(`${name} must not be empty`);
+    return undefined; // an empty variable means "unset", as shells tend to leave them
+  }
+  return trimmed;
+}
+
+function hostPort(name: string, raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  const match = /^(?:\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):(\d{1,5})$/.exec(value);
+  if (!match || Number(match[1]) === 0 || Number(match[1]) > 65535) {
+    throw new StackOptionsError(`${name} must be host:port (e.g. 127.0.0.1:8085), got "${value}"`);
+  }
+  return value;
+}

@@ -1,0 +1,52 @@
+import { PubSub } from '@google-cloud/pubsub';
+
+export interface PubSubProvisioning {
+  /** `host:port` of the emulator. */
+  readonly apiEndpoint: string;
+  readonly projectId: string;
+  readonly topic: string;
+  readonly deadLetterTopic: string;
+  readonly subscription: string;
+  /** Where the emulator pushes each message, e.g. `http://127.0.0.1:8081/`. */
+  readonly pushEndpoint: string;
+  readonly maxDeliveryAttempts?: number;
+}
+
+const ALREADY_EXISTS = 6;
+
+/**
+ * Creates the topic, its dead-letter topic and the push subscription that plays
+ * Eventarc's part, with the real client so the emulator is exercised as in
+ * production. Existing resources are kept; an existing subscription is re-pointed
+ * at pushEndpoint, since a reused emulator may remember a previous run's port.
+ */
+export async function provisionPubSub(p: PubSubProvisioning): Promise<void> {
+  const pubsub = new PubSub({ projectId: p.projectId, apiEndpoint: p.apiEndpoint, emulatorMode: true });
+  try {
+    await ignoreAlreadyExists(pubsub.createTopic(p.topic));
+    await ignoreAlreadyExists(pubsub.createTopic(p.deadLetterTopic));
+    const created = await ignoreAlreadyExists(
+      pubsub.createSubscription(p.topic, p.subscription, {
+        pushConfig: { pushEndpoint: p.pushEndpoint },
+        deadLetterPolicy: {
+          deadLetterTopic: `projects/${p.projectId}/topics/${p.deadLetterTopic}`,
+          maxDeliveryAttempts: p.maxDeliveryAttempts ?? 5,
+        },
+      }),
+    );
+    if (!created) await pubsub.subscription(p.subscription).modifyPushConfig({ pushEndpoint: p.pushEndpoint });
+  } finally {
+    await pubsub.close();
+  }
+}
+
+/** True when created, false when it already existed; other errors propagate. */
+async function ignoreAlreadyExists(call: Promise<unknown>): Promise<boolean> {
+  try {
+    await call;
+    return true;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === ALREADY_EXISTS) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,76 @@
+import { formatBanner } from './stack/formatBanner';
+import { STACK_HELP, StackOptionsError, parseStackOptions } from './stack/parseStackOptions';
+import { startStack } from './stack/startStack';
+
+// Exit codes: 0 stopped on request, 1 could not start or a part died, 2 bad options.
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseStackOptions(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (err instanceof StackOptionsError) {
+      console.error(`${err.message}\nRun with --help for the options.`);
+      return 2;
+    }
+    throw err;
+  }
+  if (options.help) {
+    console.log(STACK_HELP);
+    return 0;
+  }
+
+  const started = Date.now();
+  console.log('Starting the local stack…');
+  // Signals that arrive while starting must still stop what has started.
+  let stopRequested: string | undefined;
+  let onStop: (signal: string) => void = (signal) => {
+    stopRequested = signal;
+  };
+  const handler = (signal: NodeJS.Signals) => onStop(signal);
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+
+  let stack;
+  try {
+    stack = await startStack(options);
+  } catch (err) {
+    console.error(`Could not start the local stack: ${(err as Error).message}`);
+    return stopRequested ? 0 : 1;
+  }
+  if (stopRequested) {
+    await stack.close();
+    return 0;
+  }
+  console.log(formatBanner({ urls: stack.urls, exporter: options.exporter, readyMs: Date.now() - started, reused: stack.reused }));
+
+  const outcome = await Promise.race([
+    new Promise<string>((resolve) => {
+      onStop = (signal) => {
+        // Close synchronously inside the handler: Ctrl-C also reaches the functions
+        // (same process group), and their exit must read as requested, not a crash.
+        void stack.close();
+        resolve(signal);
+      };
+    }),
+    stack.failure,
+  ]);
+  if (outcome instanceof Error) {
+    console.error(outcome.message);
+    return 1;
+  }
+  console.log(`\n${outcome}: stopping the local stack…`);
+  await stack.close();
+  console.log('Stopped.');
+  return 0;
+}
+
+main().then(
+  (code) => {
+    // Exit explicitly: gRPC servers and keep-alive sockets can hold the loop open.
+    process.exit(code);
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
