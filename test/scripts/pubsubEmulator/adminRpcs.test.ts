@@ -15,7 +15,7 @@ after(async () => {
 
 const codeOf = (code: status) => (error: unknown) => (error as { code?: number }).code === code;
 
-test('topic CRUD through the real client', async () => {
+void test('topic CRUD through the real client', async () => {
   const [topic] = await h.pubsub.createTopic('crud-topic');
   assert.equal(topic.name, `projects/${PROJECT}/topics/crud-topic`);
   const [exists] = await h.pubsub.topic('crud-topic').exists();
@@ -27,7 +27,7 @@ test('topic CRUD through the real client', async () => {
   assert.equal(gone, false);
 });
 
-test('subscription CRUD, settings echoed back, ListTopicSubscriptions', async () => {
+void test('subscription CRUD, settings echoed back, ListTopicSubscriptions', async () => {
   const [topic] = await h.pubsub.createTopic('crud-sub-topic');
   await h.pubsub.createTopic('crud-dlq');
   const [sub] = await topic.createSubscription('crud-sub', {
@@ -58,7 +58,7 @@ test('subscription CRUD, settings echoed back, ListTopicSubscriptions', async ()
   assert.equal(orphanMeta.topic, '_deleted-topic_');
 });
 
-test('NOT_FOUND, ALREADY_EXISTS and INVALID_ARGUMENT as the real service answers', async () => {
+void test('NOT_FOUND, ALREADY_EXISTS and INVALID_ARGUMENT as the real service answers', async () => {
   await h.pubsub.createTopic('err-topic');
   await assert.rejects(h.pubsub.createTopic('err-topic'), codeOf(status.ALREADY_EXISTS));
   await assert.rejects(h.pubsub.topic('missing-topic').getMetadata(), codeOf(status.NOT_FOUND));
@@ -78,7 +78,7 @@ test('NOT_FOUND, ALREADY_EXISTS and INVALID_ARGUMENT as the real service answers
   );
 });
 
-test('empty publish and bad ack ids are INVALID_ARGUMENT (raw gapic clients)', async () => {
+void test('empty publish and bad ack ids are INVALID_ARGUMENT (raw gapic clients)', async () => {
   const publisher = new v1.PublisherClient(gapicOptions(h.emulator));
   const subscriber = new v1.SubscriberClient(gapicOptions(h.emulator));
   try {

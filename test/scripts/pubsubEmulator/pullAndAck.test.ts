@@ -24,7 +24,7 @@ async function pullAll(subscription: string, expected: number) {
   return got;
 }
 
-test('a batched publish is pulled once per subscription, then acked for good', async () => {
+void test('a batched publish is pulled once per subscription, then acked for good', async () => {
   const topic = h.pubsub.topic('batch-topic');
   await topic.create();
   await topic.createSubscription('batch-sub');
@@ -48,7 +48,7 @@ test('a batched publish is pulled once per subscription, then acked for good', a
   assert.equal(again.receivedMessages?.length ?? 0, 0);
 });
 
-test('messages published before a subscription exists are not delivered to it', async () => {
+void test('messages published before a subscription exists are not delivered to it', async () => {
   const topic = h.pubsub.topic('late-topic');
   await topic.create();
   await topic.publishMessage({ data: Buffer.from('early') });
@@ -60,7 +60,7 @@ test('messages published before a subscription exists are not delivered to it', 
   assert.equal(rest.receivedMessages?.length ?? 0, 0);
 });
 
-test('an expired ack deadline redelivers; ModifyAckDeadline 0 redelivers at once', async () => {
+void test('an expired ack deadline redelivers; ModifyAckDeadline 0 redelivers at once', async () => {
   const topic = h.pubsub.topic('deadline-topic');
   await topic.create();
   await topic.createSubscription('deadline-sub');
@@ -79,7 +79,7 @@ test('an expired ack deadline redelivers; ModifyAckDeadline 0 redelivers at once
   await subscriber.acknowledge({ subscription, ackIds: [third?.ackId as string] });
 });
 
-test('deliveryAttempt counts only with a dead-letter policy', async () => {
+void test('deliveryAttempt counts only with a dead-letter policy', async () => {
   const topic = h.pubsub.topic('attempt-topic');
   await topic.create();
   await h.pubsub.createTopic('attempt-dlq');

@@ -29,7 +29,7 @@ const WRAPPED = {
   subscription: 'projects/demo-test/subscriptions/orders-push',
 };
 
-test('default push is a binary-mode Eventarc CloudEvent', () => {
+void test('default push is a binary-mode Eventarc CloudEvent', () => {
   const request = pushRequest(MESSAGE, SUBSCRIPTION, 1);
   assert.deepEqual(request.headers, {
     'ce-id': '42',
@@ -42,7 +42,7 @@ test('default push is a binary-mode Eventarc CloudEvent', () => {
   assert.deepEqual(JSON.parse(request.body.toString('utf8')), WRAPPED);
 });
 
-test('x-emulator-delivery=wrapper and pubsubWrapper send the plain wrapper', () => {
+void test('x-emulator-delivery=wrapper and pubsubWrapper send the plain wrapper', () => {
   for (const pushConfig of [{ pushEndpoint: 'http://x/', attributes: { 'x-emulator-delivery': 'wrapper' } }, { pushEndpoint: 'http://x/', pubsubWrapper: {} }]) {
     const request = pushRequest(MESSAGE, { ...SUBSCRIPTION, pushConfig }, 3);
     assert.deepEqual(request.headers, { 'content-type': 'application/json' });
@@ -50,12 +50,12 @@ test('x-emulator-delivery=wrapper and pubsubWrapper send the plain wrapper', () 
   }
 });
 
-test('wrapper carries deliveryAttempt when the subscription has a dead-letter policy', () => {
+void test('wrapper carries deliveryAttempt when the subscription has a dead-letter policy', () => {
   const sub = { ...SUBSCRIPTION, pushConfig: { pushEndpoint: 'http://x/', pubsubWrapper: {} }, deadLetterPolicy: { deadLetterTopic: 'projects/demo-test/topics/dlq', maxDeliveryAttempts: 5 } };
   assert.equal(JSON.parse(pushRequest(MESSAGE, sub, 3).body.toString('utf8')).deliveryAttempt, 3);
 });
 
-test('noWrapper sends the raw data, with metadata headers only when asked', () => {
+void test('noWrapper sends the raw data, with metadata headers only when asked', () => {
   const plain = pushRequest(MESSAGE, { ...SUBSCRIPTION, pushConfig: { pushEndpoint: 'http://x/', noWrapper: { writeMetadata: false } } }, 1);
   assert.deepEqual(plain.body, MESSAGE.data);
   assert.deepEqual(plain.headers, { 'content-type': 'application/octet-stream' });

@@ -19,7 +19,7 @@ const INVALID_TOPICS = [
   `projects/p1/topics/T${'x'.repeat(255)}`,
 ];
 
-test('valid topic names parse into project and id', () => {
+void test('valid topic names parse into project and id', () => {
   for (const name of VALID_TOPICS) {
     const parsed = parseTopicName(name);
     assert.equal(parsed.name, name);
@@ -27,19 +27,19 @@ test('valid topic names parse into project and id', () => {
   }
 });
 
-test('malformed topic names are INVALID_ARGUMENT', () => {
+void test('malformed topic names are INVALID_ARGUMENT', () => {
   for (const name of INVALID_TOPICS) {
     assert.throws(() => parseTopicName(name), (e: unknown) => e instanceof StatusError && e.code === status.INVALID_ARGUMENT, name);
   }
   assert.throws(() => parseTopicName(undefined), StatusError);
 });
 
-test('subscription names follow the same rules under subscriptions/', () => {
+void test('subscription names follow the same rules under subscriptions/', () => {
   assert.deepEqual(parseSubscriptionName('projects/demo-test/subscriptions/orders-sub'), { project: 'demo-test', id: 'orders-sub', name: 'projects/demo-test/subscriptions/orders-sub' });
   assert.throws(() => parseSubscriptionName('projects/demo-test/topics/orders-sub'), StatusError);
 });
 
-test('project names', () => {
+void test('project names', () => {
   assert.equal(parseProjectName('projects/demo-test'), 'demo-test');
   for (const bad of ['demo-test', 'projects/', 'projects/a/b', undefined]) assert.throws(() => parseProjectName(bad), StatusError);
 });

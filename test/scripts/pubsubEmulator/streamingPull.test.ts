@@ -19,7 +19,7 @@ const ATTRIBUTES = {
   'odd key ☃': ' spaced value ',
 };
 
-test('subscription.on("message") receives data and attributes byte-for-byte', async () => {
+void test('subscription.on("message") receives data and attributes byte-for-byte', async () => {
   const [topic] = await h.pubsub.createTopic('stream-topic');
   const [sub] = await topic.createSubscription('stream-sub');
   const received: Message[] = [];
@@ -39,7 +39,7 @@ test('subscription.on("message") receives data and attributes byte-for-byte', as
   }
 });
 
-test('a nacked message comes back; an acked one does not', async () => {
+void test('a nacked message comes back; an acked one does not', async () => {
   const [topic] = await h.pubsub.createTopic('nack-topic');
   const [sub] = await topic.createSubscription('nack-sub');
   const seen: string[] = [];
@@ -60,7 +60,7 @@ test('a nacked message comes back; an acked one does not', async () => {
   }
 });
 
-test('a burst of published messages arrives exactly once over the client streams', async () => {
+void test('a burst of published messages arrives exactly once over the client streams', async () => {
   const [topic] = await h.pubsub.createTopic('burst-topic');
   const [sub] = await topic.createSubscription('burst-sub');
   const counts = new Map<string, number>();
@@ -78,7 +78,7 @@ test('a burst of published messages arrives exactly once over the client streams
   }
 });
 
-test('deleting the subscription ends its stream with NOT_FOUND', async () => {
+void test('deleting the subscription ends its stream with NOT_FOUND', async () => {
   const [topic] = await h.pubsub.createTopic('gone-topic');
   const [sub] = await topic.createSubscription('gone-sub');
   const errors: { code?: number }[] = [];
