@@ -21,7 +21,7 @@ const orderInputSchema = z.strictObject({
     .trim()
     .min(1, 'must not be empty')
     .max(128, 'must be at most 128 characters')
-    .regex(/^[\w.:@-]+$/, 'may contain only letters, digits and . _ : @ -'),
+    .regex(/^[\w.:@-]*$/, 'may contain only letters, digits and . _ : @ -'),
   items: z.array(orderItemSchema).min(1, 'must hold at least one item').max(MAX_ITEMS, `must hold at most ${MAX_ITEMS} items`),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as EUR'),
 });
@@ -32,18 +32,28 @@ export type ParseResult = { readonly ok: true; readonly value: OrderInput } | { 
 export function parseOrderInput(input: unknown): ParseResult {
   const result = orderInputSchema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, problems: result.error.issues.map(describeIssue) };
+  return { ok: false, problems: result.error.issues.map((issue) => describeIssue(issue, input)) };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const path = issue.path.map(String).join('.');
+  const where = path || 'body';
   if (issue.code === 'unrecognized_keys') {
-    const where = path ? `${path}: ` : '';
-    return `${where}unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+    return `${path ? `${path}: ` : ''}unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
   }
   if (issue.code === 'invalid_type') {
-    const received = issue.input === undefined ? 'missing' : `not a ${issue.expected}`;
-    return `${path || 'body'}: ${issue.input === undefined ? 'is required' : `is ${received}`}`;
+    if (valueAt(input, issue.path) === undefined) return `${where}: is required`;
+    if (issue.expected === 'int') return `${where}: must be a whole number`;
+    return `${where}: must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
   }
-  return `${path || 'body'}: ${issue.message}`;
+  return `${where}: ${issue.message}`;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
