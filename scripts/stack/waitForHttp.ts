@@ -32,12 +32,14 @@ export async function waitForHttp(url: string, options: WaitForHttpOptions): Pro
 
 function probe(url: string, timeoutMs: number): Promise<true | string> {
   return new Promise((resolve) => {
-    const req = request(url, { method: 'GET', timeout: timeoutMs, agent: false }, (res) => {
+    // An empty JSON body: functions-framework's event middleware throws on a request
+    // without one (it reads `'context' in req.body`), which would log a stack trace.
+    const req = request(url, { method: 'GET', timeout: timeoutMs, agent: false, headers: { 'content-type': 'application/json', 'content-length': 2 } }, (res) => {
       res.resume();
       resolve(true);
     });
     req.once('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
     req.once('error', (err) => resolve(err.message));
-    req.end();
+    req.end('{}');
   });
 }
