@@ -1,0 +1,66 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { formatSummary } from './load/formatSummary';
+import { LOAD_HELP, LoadOptionsError, parseLoadOptions } from './load/parseLoadOptions';
+import { progressReporter } from './load/progressReporter';
+import { renderHtmlReport } from './load/renderHtmlReport';
+import { IdTokenError, resolveIdToken } from './load/resolveIdToken';
+import { runLoadTest } from './load/runLoadTest';
+
+// Exit codes: 0 all good, 1 incomplete traces / unprocessed orders / too many errors, 2 bad usage.
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseLoadOptions(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (err instanceof LoadOptionsError) {
+      console.error(`${err.message}\nRun with --help for the options.`);
+      return 2;
+    }
+    throw err;
+  }
+  if (options.help) {
+    console.log(LOAD_HELP);
+    return 0;
+  }
+  let idToken = options.idToken;
+  if (options.remote) {
+    try {
+      idToken = await resolveIdToken(options.idToken);
+    } catch (err) {
+      if (err instanceof IdTokenError) {
+        console.error(err.message);
+        return 2;
+      }
+      throw err;
+    }
+  }
+
+  const mode = options.rate === undefined ? `concurrency ${options.concurrency}` : `${options.rate}/s (in flight ≤ ${options.concurrency})`;
+  console.log(`Load test: ${options.orders} orders → ${options.target}, ${mode}; client spans → ${options.otlp}; traces from ${options.traces}`);
+  const progress = progressReporter(process.stdout);
+  const { summary } = await runLoadTest({ ...options, idToken }, progress);
+  console.log(`\n${formatSummary(summary)}`);
+
+  if (options.json) {
+    await writeOut(options.json, JSON.stringify(summary, null, 2) + '\n');
+    console.log(`  JSON: ${options.json}`);
+  }
+  await writeOut(options.html, renderHtmlReport(summary));
+  console.log(`  HTML: ${path.resolve(options.html)}`);
+  return summary.ok ? 0 : 1;
+}
+
+async function writeOut(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFile(file, text);
+}
+
+main().then(
+  // Exit explicitly: keep-alive sockets and gRPC channels can hold the loop open.
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

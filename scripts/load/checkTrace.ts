@@ -1,0 +1,111 @@
+import type { JaegerSpanLike, JaegerTraceLike } from './jaegerTrace';
+import { fullTraceId, parentOf, tagValue } from './jaegerTrace';
+
+export interface TraceExpectation {
+  /** The trace id the load generator started (32 hex). */
+  readonly traceId: string;
+  /** The load generator's CLIENT span, which must be the root. */
+  readonly clientSpanId: string;
+}
+
+export interface TraceCheck {
+  readonly complete: boolean;
+  /** What is missing or wrong, in words; empty when complete. */
+  readonly missing: readonly string[];
+  /** processOrder's span end − the client span's start, in ms (when both exist). */
+  readonly endToEndMs: number | undefined;
+  /** processOrder's `orders.result` tag (processed / already-processed / rejected). */
+  readonly processResult: string | undefined;
+}
+
+/**
+ * Checks one order's trace has the shape the pipeline promises:
+ *   client (root) → createOrder SERVER → { Firestore CLIENT (db.*), gRPC, PRODUCER (gcp_pubsub) }
+ *   PRODUCER → processOrder CONSUMER → { Firestore CLIENT (db.*), gRPC }
+ * with one trace id and every parent present. Spans are found by kind and
+ * semantic-convention tags, not by name, so renamed spans still pass.
+ */
+export function checkTrace(trace: JaegerTraceLike | undefined, expected: TraceExpectation): TraceCheck {
+  if (!trace || trace.spans.length === 0) {
+    return { complete: false, missing: ['trace not found'], endToEndMs: undefined, processResult: undefined };
+  }
+  const missing: string[] = [];
+  const wantedId = fullTraceId(expected.traceId);
+  const byId = new Map(trace.spans.map((span) => [span.spanID, span]));
+  const children = new Map<string, JaegerSpanLike[]>();
+  for (const span of trace.spans) {
+    if (fullTraceId(span.traceID) !== wantedId) {
+      missing.push(`span "${span.operationName}" (${span.spanID}) has trace id ${span.traceID}, not ${expected.traceId}`);
+    }
+    const parent = parentOf(span);
+    if (parent === undefined) continue;
+    if (!byId.has(parent)) missing.push(`orphan: span "${span.operationName}" (${span.spanID}) has parent ${parent}, which is not in the trace`);
+    const list = children.get(parent) ?? [];
+    list.push(span);
+    children.set(parent, list);
+  }
+
+  const client = byId.get(expected.clientSpanId);
+  if (!client) missing.push(`client span ${expected.clientSpanId}`);
+  else if (parentOf(client) !== undefined) missing.push(`client span ${expected.clientSpanId} is not the root`);
+  const roots = trace.spans.filter((span) => parentOf(span) === undefined);
+  if (roots.length > 1) missing.push(`${roots.length} root spans (${roots.map((s) => `"${s.operationName}"`).join(', ')}); expected one`);
+
+  const server = client ? (children.get(client.spanID) ?? []).find((s) => kind(s) === 'server') : undefined;
+  let consumer: JaegerSpanLike | undefined;
+  let consumers: JaegerSpanLike[] = [];
+  if (client && !server) missing.push('createOrder SERVER span (child of the client span)');
+  if (server) {
+    const below = descendants(server, children);
+    if (!below.some(isDbClient)) missing.push('createOrder Firestore CLIENT span (db.* tags)');
+    if (!below.some(isGrpcClient)) missing.push('createOrder gRPC client span');
+    const producer = below.find((s) => kind(s) === 'producer' && tagValue(s, 'messaging.system') === 'gcp_pubsub');
+    if (!producer) missing.push('createOrder PRODUCER span (messaging.system=gcp_pubsub)');
+    else {
+      consumers = (children.get(producer.spanID) ?? []).filter((s) => kind(s) === 'consumer');
+      // Redelivery may add consumers; the one that did the work is what we measure.
+      consumer = consumers.find((s) => tagValue(s, 'orders.result') === 'processed') ?? consumers[consumers.length - 1];
+      if (!consumer) missing.push('processOrder CONSUMER span (child of the PRODUCER span)');
+    }
+  }
+  if (consumer) {
+    const below = consumers.flatMap((c) => descendants(c, children));
+    if (!below.some(isDbClient)) missing.push('processOrder Firestore CLIENT span (db.* tags)');
+    if (!below.some(isGrpcClient)) missing.push('processOrder gRPC client span');
+  }
+
+  const result = consumer ? tagValue(consumer, 'orders.result') : undefined;
+  return {
+    complete: missing.length === 0,
+    missing,
+    endToEndMs: client && consumer ? (consumer.startTime + consumer.duration - client.startTime) / 1000 : undefined,
+    processResult: typeof result === 'string' ? result : undefined,
+  };
+}
+
+function kind(span: JaegerSpanLike): unknown {
+  return tagValue(span, 'span.kind');
+}
+
+function isDbClient(span: JaegerSpanLike): boolean {
+  return kind(span) === 'client' && (span.tags ?? []).some((tag) => tag.key.startsWith('db.'));
+}
+
+function isGrpcClient(span: JaegerSpanLike): boolean {
+  return kind(span) === 'client' && tagValue(span, 'rpc.system') === 'grpc';
+}
+
+/** Every span below `root`, bounded by the trace's size (a cycle cannot loop forever). */
+function descendants(root: JaegerSpanLike, children: ReadonlyMap<string, JaegerSpanLike[]>): JaegerSpanLike[] {
+  const found: JaegerSpanLike[] = [];
+  const seen = new Set<string>([root.spanID]);
+  const queue = [...(children.get(root.spanID) ?? [])];
+  while (queue.length > 0) {
+    const span = queue.shift()!;
+    if (seen.has(span.spanID)) continue;
+    seen.add(span.spanID);
+    found.push(span);
+    queue.push(...(children.get(span.spanID) ?? []));
+  }
+  return found;
+}

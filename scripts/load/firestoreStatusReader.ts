@@ -1,0 +1,31 @@
+import { Firestore } from '@google-cloud/firestore';
+
+export interface StatusReader {
+  read(orderIds: readonly string[]): Promise<ReadonlyMap<string, string | undefined>>;
+  close(): Promise<void>;
+}
+
+/** Reads `orders/{id}.status` through the real Firestore client (emulator at host:port). */
+export function firestoreStatusReader(hostPort: string, projectId: string, collection = 'orders'): StatusReader {
+  // The emulator needs no credentials; without this, Google auth probes a metadata
+  // server (and warns) before the first read. Same setting the stack gives the functions.
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
+  const split = hostPort.lastIndexOf(':');
+  const db = new Firestore({ projectId, host: hostPort.slice(0, split), port: Number(hostPort.slice(split + 1)), ssl: false });
+  return {
+    async read(orderIds) {
+      const statuses = new Map<string, string | undefined>();
+      for (let i = 0; i < orderIds.length; i += 200) {
+        const refs = orderIds.slice(i, i + 200).map((id) => db.collection(collection).doc(id));
+        if (refs.length === 0) continue;
+        const snapshots = await db.getAll(...refs);
+        for (const snap of snapshots) {
+          const status: unknown = snap.exists ? snap.get('status') : undefined;
+          statuses.set(snap.id, typeof status === 'string' ? status : undefined);
+        }
+      }
+      return statuses;
+    },
+    close: () => db.terminate(),
+  };
+}

@@ -1,0 +1,197 @@
+import { parseArgs } from 'node:util';
+
+export interface LoadOptions {
+  /** createOrder's URL. */
+  readonly target: string;
+  /** True for an explicit https:// target (a deployed function): needs an identity token. */
+  readonly remote: boolean;
+  /** Upper bound on orders sent. */
+  readonly orders: number;
+  /** Requests in flight at once (closed model), or the cap on in-flight requests with --rate. */
+  readonly concurrency: number;
+  /** Fixed arrival rate in orders/s (open model); undefined = as fast as `concurrency` allows. */
+  readonly rate: number | undefined;
+  /** Upper bound on the sending phase, in ms: --duration, else 10 minutes. */
+  readonly maxDurationMs: number;
+  /** Per-request timeout in ms. */
+  readonly requestTimeoutMs: number;
+  /** OTLP/gRPC endpoint the load generator's client spans go to. */
+  readonly otlp: string;
+  /** Base URL of anything that speaks Jaeger's query API. */
+  readonly traces: string;
+  /** `host:port` of the Firestore emulator; undefined = infer `processed` from the traces. */
+  readonly firestore: string | undefined;
+  readonly projectId: string;
+  /** How long to poll for the asynchronous half (traces complete, orders processed), in ms. */
+  readonly waitMs: number;
+  readonly json: string | undefined;
+  readonly html: string;
+  /** Accepted fraction of failed requests, 0..1. */
+  readonly maxErrorRate: number;
+  readonly idToken: string | undefined;
+  readonly help: boolean;
+}
+
+export class LoadOptionsError extends Error {
+  override readonly name = 'LoadOptionsError';
+}
+
+export const LOAD_HELP = `Usage: npm run load -- [options]
+
+Sends orders to createOrder, each under a client span of its own trace (exported by
+OTLP), then checks that every accepted order's trace is complete and that every
+order reached status "processed". Writes a summary, optional JSON and an HTML report.
+
+Options:
+  --target URL          createOrder URL (default http://127.0.0.1:8080/). Only
+                        loopback http:// targets, or an explicit https:// one
+  --orders N            orders to send (default 200; with --duration: no count cap
+                        beyond 1000000)
+  --concurrency N       requests in flight (default 10; with --rate: the in-flight cap)
+  --rate R              fixed arrival rate, orders per second (default: closed loop)
+  --duration S          stop sending after S seconds (default: at most 600)
+  --timeout MS          per-request timeout (default 10000)
+  --otlp URL            OTLP/gRPC endpoint for the client spans (default
+                        $OTEL_EXPORTER_OTLP_ENDPOINT or http://127.0.0.1:4317)
+  --traces URL          Jaeger query API base URL (default http://127.0.0.1:16686)
+  --firestore HOST:PORT Firestore emulator to check "processed" (default
+                        $FIRESTORE_EMULATOR_HOST or 127.0.0.1:8086 for local targets;
+                        remote targets without it: read processOrder's
+                        orders.result span tag instead)
+  --project ID          project id (default $GOOGLE_CLOUD_PROJECT or demo-orders)
+  --wait S              poll this long for traces and processing (default 30)
+  --max-error-rate F    tolerated failed-request fraction 0..1 (default 0)
+  --json FILE           also write the summary as JSON
+  --html FILE           HTML report (default reports/load-<timestamp>.html)
+  --id-token TOKEN      identity token for an https:// target (default: $ID_TOKEN,
+                        else \`gcloud auth print-identity-token\`)
+  -h, --help            this text
+
+Exit codes: 0 all requests accepted within --max-error-rate and every trace complete
+and processed; 1 traces incomplete, orders unprocessed or too many errors; 2 bad usage.`;
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Reads the load test's options: flag, then environment, then default. Throws
+ * LoadOptionsError naming the flag; only the CLI turns it into exit 2. `now` names
+ * the default HTML report.
+ */
+export function parseLoadOptions(
+  argv: readonly string[] = process.argv.slice(2),
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  now: Date = new Date(),
+): LoadOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        target: { type: 'string' },
+        orders: { type: 'string' },
+        concurrency: { type: 'string' },
+        rate: { type: 'string' },
+        duration: { type: 'string' },
+        timeout: { type: 'string' },
+        otlp: { type: 'string' },
+        traces: { type: 'string' },
+        firestore: { type: 'string' },
+        project: { type: 'string' },
+        wait: { type: 'string' },
+        'max-error-rate': { type: 'string' },
+        json: { type: 'string' },
+        html: { type: 'string' },
+        'id-token': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new LoadOptionsError((err as Error).message);
+  }
+  const str = (name: string): string | undefined => {
+    const raw = values[name];
+    if (typeof raw !== 'string') return undefined;
+    if (raw.trim() === '') throw new LoadOptionsError(`--${name} must not be empty`);
+    return raw.trim();
+  };
+
+  const target = parseTarget(str('target') ?? 'http://127.0.0.1:8080/');
+  const remote = target.startsWith('https://');
+  const durationS = optionalNumber('--duration', str('duration'), { min: 0.001, max: 86_400 });
+  const ordersRaw = str('orders');
+  const orders = ordersRaw !== undefined ? int('--orders', ordersRaw, 1, 10_000_000) : durationS !== undefined ? 1_000_000 : 200;
+  const firestore = str('firestore') ?? (env.FIRESTORE_EMULATOR_HOST?.trim() || undefined) ?? (remote ? undefined : '127.0.0.1:8086');
+  if (firestore !== undefined && !/^[^\s/:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(firestore)) {
+    throw new LoadOptionsError(`--firestore must be host:port (e.g. 127.0.0.1:8086), got "${firestore}"`);
+  }
+
+  return {
+    target,
+    remote,
+    orders,
+    concurrency: int('--concurrency', str('concurrency') ?? '10', 1, 10_000),
+    rate: optionalNumber('--rate', str('rate'), { min: 0.001, max: 100_000 }),
+    maxDurationMs: Math.round((durationS ?? 600) * 1000),
+    requestTimeoutMs: int('--timeout', str('timeout') ?? '10000', 1, 600_000),
+    otlp: httpUrl('--otlp', str('otlp') ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || 'http://127.0.0.1:4317')),
+    traces: httpUrl('--traces', str('traces') ?? 'http://127.0.0.1:16686').replace(/\/+$/, ''),
+    firestore,
+    projectId: str('project') ?? (env.GOOGLE_CLOUD_PROJECT?.trim() || 'demo-orders'),
+    waitMs: Math.round((optionalNumber('--wait', str('wait'), { min: 0, max: 3600 }) ?? 30) * 1000),
+    json: str('json'),
+    html: str('html') ?? `reports/load-${timestamp(now)}.html`,
+    maxErrorRate: optionalNumber('--max-error-rate', str('max-error-rate'), { min: 0, max: 1 }) ?? 0,
+    idToken: str('id-token') ?? (env.ID_TOKEN?.trim() || undefined),
+    help: values.help === true,
+  };
+}
+
+/** `2024-05-01T10-20-30` (file-name safe, sortable). */
+export function timestamp(now: Date): string {
+  return now.toISOString().slice(0, 19).replace(/:/g, '-');
+}
+
+function parseTarget(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new LoadOptionsError(`--target must be a URL, got "${raw}"`);
+  }
+  if (url.protocol === 'https:') return url.href;
+  if (url.protocol !== 'http:') throw new LoadOptionsError(`--target must be http:// or https://, got "${raw}"`);
+  // Plain http only on this machine: a load test must not hit a host by accident.
+  if (!LOOPBACK_HOSTS.has(url.hostname)) {
+    throw new LoadOptionsError(`--target over http must be loopback (127.0.0.1, localhost, [::1]); use https:// for a deployed function, got "${raw}"`);
+  }
+  return url.href;
+}
+
+function httpUrl(name: string, raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return raw;
+  } catch {
+    // fall through to the error below
+  }
+  throw new LoadOptionsError(`${name} must be an http(s) URL, got "${raw}"`);
+}
+
+function int(name: string, raw: string, min: number, max: number): number {
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new LoadOptionsError(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function optionalNumber(name: string, raw: string | undefined, range: { min: number; max: number }): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = /^\d*\.?\d+(e[+-]?\d+)?$/i.test(raw) ? Number(raw) : NaN;
+  if (!Number.isFinite(n) || n < range.min || n > range.max) {
+    throw new LoadOptionsError(`${name} must be a number between ${range.min} and ${range.max}, got "${raw}"`);
+  }
+  return n;
+}

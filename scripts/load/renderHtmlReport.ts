@@ -1,0 +1,84 @@
+import type { HistogramBucket } from './histogram';
+import type { LatencyStats } from './latencyStats';
+import type { LoadSummary } from './summarizeLoad';
+import { traceApiUrl, traceViewerUrl } from './traceQueryClient';
+
+/** A self-contained page (inline CSS and SVG, no scripts, no CDN) for one run. */
+export function renderHtmlReport(s: LoadSummary): string {
+  const v = s.verification;
+  const errors = Object.entries(s.errors);
+  const row = (k: string, val: string): string => `<tr><th>${esc(k)}</th><td>${val}</td></tr>`;
+  const traceLinks = (traceId: string): string =>
+    `<a href="${esc(traceViewerUrl(s.traces, traceId))}">${esc(traceId)}</a> <a class="api" href="${esc(traceApiUrl(s.traces, traceId))}">json</a>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Load test ${esc(s.startedAt)}</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
+h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em}
+table{border-collapse:collapse}th,td{padding:.25em .8em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
+th{font-weight:600;background:#f6f6f6}.ok{color:#186a18;font-weight:700}.bad{color:#b00020;font-weight:700}
+code,a{font-family:ui-monospace,monospace;font-size:12px}a.api{color:#777}svg text{font:11px system-ui,sans-serif;fill:#444}
+</style></head><body>
+<h1>Load test: <span class="${s.ok ? 'ok' : 'bad'}">${s.ok ? 'OK' : 'FAILED'}</span></h1>
+<p>${esc(s.target)} — started ${esc(s.startedAt)}, traces from <code>${esc(s.traces)}</code></p>
+<table>
+${row('requests', `${s.requests} in ${s.durationS.toFixed(1)} s`)}
+${row('accepted (202)', String(s.accepted))}
+${row('errors', errors.length ? errors.map(([k, n]) => `${esc(k)}: ${n}`).join(', ') + ` (${(s.errorRate * 100).toFixed(2)}%, allowed ${(s.maxErrorRate * 100).toFixed(2)}%)` : 'none')}
+${row('throughput', `${s.throughput.toFixed(1)} req/s`)}
+${row('latency (ms)', stats(s.latencyMs))}
+${row('end-to-end (ms)', `${stats(s.endToEndMs)} <br><small>client span start → processOrder span end</small>`)}
+${row('traces complete', `${v.complete} / ${v.checked}`)}
+${row(`processed (from ${v.processedFrom})`, `${v.processed} / ${v.checked}`)}
+</table>
+<h2>Request latency</h2>
+${histogramSvg(s.latencyHistogram)}
+${
+  v.broken.length
+    ? `<h2>Incomplete or unprocessed (first ${v.broken.length} of ${v.brokenCount})</h2><table><tr><th>trace</th><th>order</th><th>missing</th></tr>
+${v.broken.map((b) => `<tr><td>${traceLinks(b.traceId)}</td><td><code>${esc(b.orderId)}</code></td><td>${b.missing.map(esc).join('<br>')}</td></tr>`).join('\n')}</table>`
+    : ''
+}
+<h2>Traces (${s.sample.length} of ${v.checked})</h2>
+<table><tr><th>trace</th><th>order</th><th>latency ms</th><th>complete</th></tr>
+${s.sample.map((o) => `<tr><td>${traceLinks(o.traceId)}</td><td><code>${esc(o.orderId)}</code></td><td>${o.latencyMs.toFixed(1)}</td><td class="${o.complete ? 'ok' : 'bad'}">${o.complete ? 'yes' : 'no'}</td></tr>`).join('\n')}
+</table>
+</body></html>
+`;
+}
+
+/** Bars on a linear axis, labelled in ms; inline so the report works offline. */
+export function histogramSvg(buckets: readonly HistogramBucket[], width = 1000, height = 260): string {
+  if (buckets.length === 0) return '<p>no requests</p>';
+  const left = 50;
+  const bottom = 30;
+  const top = 10;
+  const plotW = width - left - 10;
+  const plotH = height - bottom - top;
+  const maxCount = Math.max(...buckets.map((b) => b.count), 1);
+  const barW = plotW / buckets.length;
+  const bars = buckets
+    .map((b, i) => {
+      const h = (b.count / maxCount) * plotH;
+      const x = left + i * barW;
+      return `<rect x="${x.toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${Math.max(1, barW - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="#4a7bd0"><title>${b.from}–${b.to} ms: ${b.count}</title></rect>`;
+    })
+    .join('');
+  const step = Math.max(1, Math.ceil(buckets.length / 10));
+  const labels = buckets
+    .map((b, i) => (i % step === 0 ? `<text x="${(left + i * barW).toFixed(1)}" y="${height - 12}">${b.from}</text>` : ''))
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="latency histogram">
+<line x1="${left}" y1="${top + plotH}" x2="${width - 10}" y2="${top + plotH}" stroke="#999"/>
+<text x="4" y="${top + 10}">${maxCount}</text><text x="4" y="${top + plotH}">0</text>
+${bars}${labels}<text x="${width - 60}" y="${height - 2}">ms</text></svg>`;
+}
+
+function stats(l: LatencyStats): string {
+  if (l.count === 0) return 'n/a';
+  return `p50 ${l.p50.toFixed(1)} · p90 ${l.p90.toFixed(1)} · p99 ${l.p99.toFixed(1)} · max ${l.max.toFixed(1)}`;
+}
+
+function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

@@ -1,0 +1,82 @@
+import type { LoadOptions } from './parseLoadOptions';
+import type { ProgressReporter } from './progressReporter';
+import { runLoad } from './runLoad';
+import type { OrderResult } from './sendOrder';
+import { sendOrder } from './sendOrder';
+import { startClientTracing } from './startClientTracing';
+import type { LoadSummary } from './summarizeLoad';
+import { summarizeLoad } from './summarizeLoad';
+import { firestoreStatusReader } from './firestoreStatusReader';
+import { traceQueryClient } from './traceQueryClient';
+import type { OrderToVerify } from './verifyOrders';
+import { verifyOrders } from './verifyOrders';
+
+export type LoadTestSettings = Pick<
+  LoadOptions,
+  'target' | 'orders' | 'concurrency' | 'rate' | 'maxDurationMs' | 'requestTimeoutMs' | 'otlp' | 'traces' | 'firestore' | 'projectId' | 'waitMs' | 'maxErrorRate' | 'idToken'
+>;
+
+export interface LoadTestOutcome {
+  readonly summary: LoadSummary;
+  readonly results: readonly OrderResult[];
+}
+
+const SILENT: ProgressReporter = { update: () => undefined, line: () => undefined, done: () => undefined };
+
+/**
+ * The whole load test, programmatically: traced requests, then the bounded wait
+ * for the asynchronous half, then the summary. Used by the CLI, the integration
+ * test and the end-to-end benchmark.
+ */
+export async function runLoadTest(settings: LoadTestSettings, progress: ProgressReporter = SILENT): Promise<LoadTestOutcome> {
+  const tracing = startClientTracing(settings.otlp, settings.orders);
+  const statuses = settings.firestore ? firestoreStatusReader(settings.firestore, settings.projectId) : undefined;
+  try {
+    let errors = 0;
+    let sent = 0;
+    const started = Date.now();
+    const total = settings.orders;
+    const run = await runLoad(
+      settings,
+      (index) => sendOrder(index, { target: settings.target, timeoutMs: settings.requestTimeoutMs, tracing, idToken: settings.idToken }),
+      (result) => {
+        sent++;
+        if (result.error) errors++;
+        progress.update({ sent, total, errors, elapsedMs: Date.now() - started });
+      },
+    );
+    progress.done();
+    // Our client spans must reach the collector before we ask for complete traces.
+    await tracing.flush();
+
+    const accepted: OrderToVerify[] = run.results.flatMap((r) =>
+      !r.error && r.orderId && r.traceId && r.clientSpanId ? [{ orderId: r.orderId, traceId: r.traceId, clientSpanId: r.clientSpanId }] : [],
+    );
+    progress.line(`sent ${run.results.length} orders (${accepted.length} accepted); waiting up to ${settings.waitMs / 1000} s for complete traces and processed orders…`);
+    const verifyStarted = Date.now();
+    const verifications = await verifyOrders(
+      accepted,
+      {
+        fetchTrace: traceQueryClient(settings.traces),
+        readStatuses: statuses ? (ids) => statuses.read(ids) : undefined,
+        onRound: (done, all) => progress.line(`verified ${done}/${all} (${((Date.now() - verifyStarted) / 1000).toFixed(1)} s)`),
+      },
+      { waitMs: settings.waitMs },
+    );
+    progress.done();
+    const summary = summarizeLoad({
+      target: settings.target,
+      traces: settings.traces,
+      startedAt: run.startedAt,
+      endedAt: run.endedAt,
+      results: run.results,
+      verifications,
+      processedFrom: statuses ? 'firestore' : 'trace',
+      maxErrorRate: settings.maxErrorRate,
+    });
+    return { summary, results: run.results };
+  } finally {
+    await tracing.shutdown().catch(() => undefined);
+    await statuses?.close().catch(() => undefined);
+  }
+}
