@@ -1,1 +1,358 @@
-export const VIEWER_HTML = '<!doctype html><title>traces</title>';
+/**
+ * The trace viewer: one self-contained page (no CDN, no build step) that reads
+ * the same Jaeger query API as any other client. `/` lists recent traces;
+ * `/trace/{id}` (or `/#/trace/{id}`) draws one trace as a waterfall. Span rows
+ * carry data-span-id, data-service, data-depth and data-parent-span-id for
+ * browser tests. Trace content is untrusted, so it only ever reaches the DOM
+ * through textContent and attributes, never innerHTML. The script avoids
+ * backticks so it can live in this template string.
+ */
+export const VIEWER_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Traces</title>
+<style>
+  :root { --fg:#1d2330; --muted:#667085; --line:#e4e7ec; --bg:#f7f8fa; --err:#d92d20; --errbg:#fef3f2; --sel:#eef4ff; }
+  * { box-sizing: border-box; }
+  body { margin:0; font:14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--fg); background:var(--bg); }
+  header { display:flex; align-items:center; gap:16px; padding:10px 20px; background:#1d2330; color:#fff; }
+  header a { color:#fff; text-decoration:none; font-weight:600; }
+  main { padding:16px 20px; }
+  h1 { font-size:18px; margin:0 0 4px; }
+  .muted { color:var(--muted); }
+  .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size:12px; }
+  .toolbar { display:flex; gap:10px; align-items:center; margin-bottom:12px; }
+  select, button { font:inherit; padding:4px 8px; }
+  table { border-collapse:collapse; width:100%; background:#fff; border:1px solid var(--line); }
+  th, td { text-align:left; padding:6px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
+  th { background:#f2f4f7; font-weight:600; font-size:12px; text-transform:uppercase; letter-spacing:.03em; color:var(--muted); }
+  tr.trace-row:hover { background:var(--sel); }
+  .chip { display:inline-block; padding:0 6px; margin:1px 4px 1px 0; border-radius:10px; font-size:12px; color:#fff; white-space:nowrap; }
+  .err-badge { color:var(--err); font-weight:600; }
+  .summary { margin-bottom:12px; }
+  .summary span { margin-right:16px; }
+  .waterfall { background:#fff; border:1px solid var(--line); }
+  .wf-head, .span-row { display:grid; grid-template-columns: minmax(280px, 36%) 1fr; }
+  .wf-head { border-bottom:1px solid var(--line); background:#f2f4f7; font-size:12px; color:var(--muted); }
+  .wf-head > div { padding:4px 8px; }
+  .axis { position:relative; height:20px; }
+  .axis span { position:absolute; top:3px; transform:translateX(-50%); white-space:nowrap; }
+  .axis span:first-child { transform:none; }
+  .axis span:last-child { transform:translateX(-100%); }
+  .span-row { cursor:pointer; border-bottom:1px solid #f0f1f3; }
+  .span-row:hover, .span-row.selected { background:var(--sel); }
+  .span-row.error .name { color:var(--err); }
+  .name { padding:3px 8px; white-space:nowrap; overflow:hidden; text-overflow:ellipsis; border-right:1px solid var(--line); }
+  .name .svc { font-weight:600; margin-right:6px; }
+  .name .status { margin-left:6px; }
+  .lane { position:relative; height:24px; }
+  .bar { position:absolute; top:6px; height:12px; border-radius:2px; min-width:2px; }
+  .span-row.error .bar { outline:2px solid var(--err); }
+  .bar-label { position:absolute; top:4px; font-size:11px; color:var(--muted); white-space:nowrap; }
+  .detail { grid-column: 1 / -1; background:#fcfcfd; border-top:1px solid var(--line); border-bottom:2px solid var(--line); padding:10px 14px; cursor:default; }
+  .detail h3 { font-size:13px; margin:10px 0 4px; }
+  .detail table { width:auto; min-width:50%; }
+  .detail td { padding:3px 10px; font-size:12px; }
+  .detail td.k { color:var(--muted); }
+  .error-text { color:var(--err); }
+  a { color:#1d4ed8; }
+</style>
+</head>
+<body>
+<header><a href="/">Traces</a><span class="muted" id="where"></span></header>
+<main id="app"><p class="muted">Loading…</p></main>
+<script>
+(function () {
+  'use strict';
+  var PALETTE = ['#2563eb', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#dc2626', '#4b5563', '#9333ea'];
+  var app = document.getElementById('app');
+
+  function el(tag, attrs) {
+    var node = document.createElement(tag);
+    var key;
+    for (key in attrs || {}) {
+      if (key === 'text') node.textContent = attrs[key];
+      else if (key === 'class') node.className = attrs[key];
+      else if (key === 'style') node.setAttribute('style', attrs[key]);
+      else if (key.slice(0, 2) === 'on') node.addEventListener(key.slice(2), attrs[key]);
+      else if (attrs[key] !== undefined && attrs[key] !== null) node.setAttribute(key, attrs[key]);
+    }
+    for (var i = 2; i < arguments.length; i++) {
+      var child = arguments[i];
+      if (child === null || child === undefined) continue;
+      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+  function show(node) { app.textContent = ''; app.appendChild(node); }
+  function fail(message) { show(el('p', { class: 'error-text', text: message })); }
+
+  function getJson(url) {
+    return fetch(url).then(function (res) {
+      return res.json().then(function (body) {
+        if (!res.ok) throw new Error((body && body.errors && body.errors[0] && body.errors[0].msg) || ('HTTP ' + res.status));
+        return body;
+      });
+    });
+  }
+
+  function fmtDuration(us) {
+    if (us < 1000) return us + 'µs';
+    if (us < 1000000) return (us / 1000).toFixed(us < 10000 ? 2 : 1) + 'ms';
+    return (us / 1000000).toFixed(2) + 's';
+  }
+  function pad(n, w) { n = String(n); while (n.length < w) n = '0' + n; return n; }
+  function fmtTime(us) {
+    var d = new Date(us / 1000);
+    return d.getFullYear() + '-' + pad(d.getMonth() + 1, 2) + '-' + pad(d.getDate(), 2) + ' ' +
+      pad(d.getHours(), 2) + ':' + pad(d.getMinutes(), 2) + ':' + pad(d.getSeconds(), 2) + '.' + pad(d.getMilliseconds(), 3);
+  }
+  function tagValue(span, key) {
+    for (var i = 0; i < span.tags.length; i++) if (span.tags[i].key === key) return span.tags[i].value;
+    return undefined;
+  }
+  function isError(span) { return tagValue(span, 'error') === true || tagValue(span, 'otel.status_code') === 'ERROR'; }
+  function parentOf(span) {
+    for (var i = 0; i < span.references.length; i++) {
+      var r = span.references[i];
+      if (r.refType === 'CHILD_OF' && r.traceID === span.traceID) return r.spanID;
+    }
+    return null;
+  }
+  /* A service's colour is its place among all known services: stable across traces, distinct within one. */
+  var knownServices = [];
+  function colorOf(service) {
+    var i = knownServices.indexOf(service);
+    if (i < 0) for (var j = 0, h = 0; j < service.length; j++) i = h = (h * 31 + service.charCodeAt(j)) >>> 0;
+    return PALETTE[Math.max(i, 0) % PALETTE.length];
+  }
+  function serviceColors(trace) {
+    var colors = {};
+    Object.keys(trace.processes).map(function (p) { return trace.processes[p].serviceName; }).sort()
+      .forEach(function (s) { colors[s] = colorOf(s); });
+    return colors;
+  }
+  function chip(service, color) { return el('span', { class: 'chip', style: 'background:' + color, text: service }); }
+
+  /* Spans as a depth-first list: children under their parent, siblings by start time. */
+  function layout(trace) {
+    var byId = {}, children = {}, roots = [];
+    trace.spans.forEach(function (s) { byId[s.spanID] = s; });
+    trace.spans.forEach(function (s) {
+      var p = parentOf(s);
+      if (p && byId[p]) (children[p] = children[p] || []).push(s);
+      else roots.push(s);
+    });
+    var byStart = function (a, b) { return a.startTime - b.startTime; };
+    var rows = [], seen = {};
+    function visit(span, depth) {
+      if (seen[span.spanID]) return;
+      seen[span.spanID] = true;
+      rows.push({ span: span, depth: depth });
+      (children[span.spanID] || []).sort(byStart).forEach(function (c) { visit(c, depth + 1); });
+    }
+    roots.sort(byStart).forEach(function (r) { visit(r, 0); });
+    return rows;
+  }
+  function traceBounds(trace) {
+    var start = Infinity, end = -Infinity;
+    trace.spans.forEach(function (s) { start = Math.min(start, s.startTime); end = Math.max(end, s.startTime + s.duration); });
+    return { start: start, end: end, duration: Math.max(end - start, 1) };
+  }
+
+  /* ---------- list of recent traces ---------- */
+  function renderList() {
+    document.title = 'Traces';
+    document.getElementById('where').textContent = '';
+    var params = new URLSearchParams(location.search);
+    var service = params.get('service') || '';
+    var lookback = params.get('lookback') || '1h';
+    var serviceSelect = el('select', { id: 'service', 'aria-label': 'service' }, el('option', { value: '', text: 'all services' }));
+    var lookbackSelect = el('select', { id: 'lookback', 'aria-label': 'lookback' });
+    ['15m', '1h', '6h', '24h', '7d'].forEach(function (l) {
+      lookbackSelect.appendChild(el('option', { value: l, text: 'last ' + l }));
+    });
+    lookbackSelect.value = lookback;
+    function apply() {
+      var q = new URLSearchParams();
+      if (serviceSelect.value) q.set('service', serviceSelect.value);
+      q.set('lookback', lookbackSelect.value);
+      location.search = q.toString();
+    }
+    serviceSelect.addEventListener('change', apply);
+    lookbackSelect.addEventListener('change', apply);
+    var body = el('tbody');
+    var table = el('table', { id: 'trace-list' },
+      el('thead', null, el('tr', null,
+        el('th', { text: 'Root operation' }), el('th', { text: 'Services' }), el('th', { text: 'Spans' }),
+        el('th', { text: 'Duration' }), el('th', { text: 'Started' }))),
+      body);
+    var status = el('p', { class: 'muted', text: 'Loading…' });
+    show(el('div', null,
+      el('div', { class: 'toolbar' }, el('h1', { text: 'Recent traces' }), serviceSelect, lookbackSelect,
+        el('button', { type: 'button', text: 'Refresh', onclick: function () { location.reload(); } })),
+      table, status));
+
+    knownServices.forEach(function (s) { serviceSelect.appendChild(el('option', { value: s, text: s })); });
+    serviceSelect.value = service;
+
+    var q = new URLSearchParams({ limit: '100', lookback: lookback });
+    if (service) q.set('service', service);
+    getJson('/api/traces?' + q.toString()).then(function (res) {
+      status.textContent = res.data.length ? res.data.length + ' traces, most recent first' : 'No traces yet. Send some to the OTLP receivers.';
+      res.data.forEach(function (trace) {
+        var rows = layout(trace), root = rows[0] && rows[0].span, bounds = traceBounds(trace);
+        var colors = serviceColors(trace), counts = {}, errors = 0;
+        trace.spans.forEach(function (s) {
+          var name = trace.processes[s.processID].serviceName;
+          counts[name] = (counts[name] || 0) + 1;
+          if (isError(s)) errors++;
+        });
+        var services = el('td');
+        Object.keys(counts).sort().forEach(function (name) { services.appendChild(chip(name + ' ' + counts[name], colors[name])); });
+        var rootName = root ? trace.processes[root.processID].serviceName + ': ' + root.operationName : '?';
+        body.appendChild(el('tr', { class: 'trace-row', 'data-trace-id': trace.traceID },
+          el('td', null, el('a', { href: '/trace/' + trace.traceID, text: rootName }), ' ',
+            el('span', { class: 'mono muted', text: trace.traceID.slice(0, 8) })),
+          services,
+          el('td', null, String(trace.spans.length), errors ? el('span', { class: 'err-badge', text: ' (' + errors + ' error' + (errors > 1 ? 's' : '') + ')' }) : null),
+          el('td', { text: fmtDuration(bounds.duration) }),
+          el('td', { text: fmtTime(bounds.start) })));
+      });
+    }).catch(function (e) { status.textContent = ''; status.appendChild(el('span', { class: 'error-text', text: 'Cannot list traces: ' + e.message })); });
+  }
+
+  /* ---------- one trace as a waterfall ---------- */
+  function renderTrace(traceId) {
+    document.getElementById('where').textContent = 'trace ' + traceId;
+    getJson('/api/traces/' + encodeURIComponent(traceId)).then(function (res) {
+      drawTrace(res.data[0]);
+    }).catch(function (e) { fail('Cannot load trace ' + traceId + ': ' + e.message); });
+  }
+
+  function drawTrace(trace) {
+    var rows = layout(trace), bounds = traceBounds(trace), colors = serviceColors(trace);
+    var root = rows[0].span;
+    document.title = trace.processes[root.processID].serviceName + ': ' + root.operationName;
+    var legend = el('span');
+    Object.keys(colors).forEach(function (s) { legend.appendChild(chip(s, colors[s])); });
+    var axis = el('div', { class: 'axis' });
+    [0, 0.25, 0.5, 0.75, 1].forEach(function (f) {
+      axis.appendChild(el('span', { style: 'left:' + (f * 100) + '%', text: fmtDuration(Math.round(bounds.duration * f)) }));
+    });
+    var waterfall = el('div', { class: 'waterfall', id: 'waterfall' },
+      el('div', { class: 'wf-head' }, el('div', { text: 'Service: operation' }), el('div', null, axis)));
+    var selected = null;
+
+    rows.forEach(function (row) {
+      var s = row.span, service = trace.processes[s.processID].serviceName, error = isError(s);
+      var left = (s.startTime - bounds.start) / bounds.duration * 100;
+      var width = s.duration / bounds.duration * 100;
+      var label = el('span', { class: 'bar-label', text: fmtDuration(s.duration) });
+      label.style[left + width > 85 ? 'right' : 'left'] = left + width > 85 ? (100 - left + 0.5) + '%' : (left + width + 0.5) + '%';
+      var node = el('div', {
+        class: 'span-row' + (error ? ' error' : ''), id: 'span-' + s.spanID,
+        'data-span-id': s.spanID, 'data-parent-span-id': parentOf(s) || '', 'data-service': service,
+        'data-operation': s.operationName, 'data-depth': String(row.depth), 'data-status': error ? 'error' : (tagValue(s, 'otel.status_code') || 'unset').toLowerCase(),
+        role: 'button', tabindex: '0', title: service + ': ' + s.operationName,
+      },
+        el('div', { class: 'name', style: 'padding-left:' + (8 + row.depth * 16) + 'px' },
+          el('span', { class: 'svc', style: 'color:' + colors[service], text: service }),
+          el('span', { class: 'op', text: s.operationName }),
+          error ? el('span', { class: 'status error-text', text: '⚠ error' }) : null),
+        el('div', { class: 'lane' },
+          el('div', { class: 'bar', style: 'left:' + left + '%;width:' + width + '%;background:' + colors[service] }), label));
+      function toggle() {
+        var open = waterfall.querySelector('.detail');
+        if (open) open.remove();
+        if (selected) selected.classList.remove('selected');
+        if (selected === node) { selected = null; return; }
+        selected = node;
+        node.classList.add('selected');
+        node.insertAdjacentElement('afterend', spanDetail(trace, s, service, bounds));
+      }
+      node.addEventListener('click', toggle);
+      node.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } });
+      waterfall.appendChild(node);
+    });
+
+    var services = Object.keys(colors).length, errors = trace.spans.filter(isError).length;
+    show(el('div', null,
+      el('h1', { text: trace.processes[root.processID].serviceName + ': ' + root.operationName }),
+      el('div', { class: 'summary muted' },
+        el('span', { class: 'mono', text: 'trace ' + trace.traceID }),
+        el('span', { text: 'started ' + fmtTime(bounds.start) }),
+        el('span', { text: 'duration ' + fmtDuration(bounds.duration) }),
+        el('span', { text: trace.spans.length + ' spans, ' + services + ' service' + (services > 1 ? 's' : '') }),
+        errors ? el('span', { class: 'err-badge', text: errors + ' error' + (errors > 1 ? 's' : '') }) : null,
+        legend),
+      waterfall));
+
+    var wanted = /^#span-([0-9a-f]+)$/.exec(location.hash);
+    var target = wanted && document.getElementById('span-' + wanted[1]);
+    if (target) { target.click(); target.scrollIntoView({ block: 'center' }); }
+  }
+
+  function kvTable(entries) {
+    var body = el('tbody');
+    entries.forEach(function (t) {
+      body.appendChild(el('tr', null, el('td', { class: 'k mono', text: t.key }), el('td', { class: 'mono', text: String(t.value) })));
+    });
+    return el('table', null, body);
+  }
+
+  function spanDetail(trace, s, service, bounds) {
+    var parts = [
+      el('div', null, el('strong', { text: service + ': ' + s.operationName }), ' ',
+        el('span', { class: 'mono muted', text: 'span ' + s.spanID }), ' ',
+        el('span', { class: 'muted', text: '+' + fmtDuration(s.startTime - bounds.start) + ', ' + fmtDuration(s.duration) })),
+      el('h3', { text: 'Tags' }), kvTable(s.tags),
+    ];
+    if (s.logs.length) {
+      parts.push(el('h3', { text: 'Events' }));
+      var events = el('tbody');
+      s.logs.forEach(function (log) {
+        events.appendChild(el('tr', { class: 'event' },
+          el('td', { class: 'k', text: '+' + fmtDuration(log.timestamp - bounds.start) }),
+          el('td', null, kvTable(log.fields))));
+      });
+      parts.push(el('table', null, events));
+    }
+    if (s.references.length) {
+      parts.push(el('h3', { text: 'References' }));
+      var refs = el('tbody');
+      s.references.forEach(function (r) {
+        var same = r.traceID === s.traceID;
+        var href = same ? '#span-' + r.spanID : '/trace/' + r.traceID + '#span-' + r.spanID;
+        var text = (r.refType === 'CHILD_OF' ? 'parent ' : 'link to ') + 'span ' + r.spanID + (same ? '' : ' in trace ' + r.traceID);
+        var link = el('a', { href: href, class: 'mono ref', 'data-ref-type': r.refType, text: text });
+        if (same) link.addEventListener('click', function (e) {
+          var row = document.getElementById('span-' + r.spanID);
+          if (row) { e.preventDefault(); row.click(); row.scrollIntoView({ block: 'center' }); }
+        });
+        refs.appendChild(el('tr', null, el('td', { class: 'k', text: r.refType }), el('td', null, link)));
+      });
+      parts.push(el('table', null, refs));
+    }
+    var process = trace.processes[s.processID];
+    if (process.tags.length) parts.push(el('h3', { text: 'Process' }), kvTable(process.tags));
+    var detail = el('div', { class: 'detail', id: 'span-detail', 'data-span-id': s.spanID });
+    parts.forEach(function (p) { detail.appendChild(p); });
+    return detail;
+  }
+
+  function route() {
+    var pathMatch = /^\\/trace\\/([0-9a-fA-F]+)\\/?$/.exec(location.pathname);
+    var hashMatch = /^#\\/trace\\/([0-9a-fA-F]+)/.exec(location.hash);
+    if (pathMatch) renderTrace(pathMatch[1]);
+    else if (hashMatch) renderTrace(hashMatch[1]);
+    else renderList();
+  }
+  getJson('/api/services').then(function (res) { knownServices = res.data; }, function () { /* colours fall back to a hash */ }).then(route);
+})();
+</script>
+</body>
+</html>
+`;
