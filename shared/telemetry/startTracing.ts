@@ -55,8 +55,10 @@ export function startTracing(config: Config, options: TracingOptions = {}): Trac
     spanProcessors: [new InvocationSpanTracker(), processor],
   });
   provider.register({
-    // W3C trace context first; Cloud Trace's X-Cloud-Trace-Context for Google's front ends.
-    propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new CloudPropagator()] }),
+    // Both are injected. On extraction a later propagator overrides an earlier one, so
+    // W3C trace context comes last to take precedence; Cloud Trace's X-Cloud-Trace-Context
+    // is the fallback for callers (Google front ends, older clients) that send only it.
+    propagator: new CompositePropagator({ propagators: [new CloudPropagator(), new W3CTraceContextPropagator()] }),
   });
   registerInstrumentations({
     tracerProvider: provider,
