@@ -56,7 +56,8 @@ export function checkTrace(trace: JaegerTraceLike | undefined, expected: TraceEx
   let consumers: JaegerSpanLike[] = [];
   if (client && !server) missing.push('createOrder SERVER span (child of the client span)');
   if (server) {
-    const below = descendants(server, children);
+    // createOrder's own work: processOrder's subtree (below the consumer) does not count.
+    const below = descendants(server, children, (s) => kind(s) === 'consumer');
     if (!below.some(isDbClient)) missing.push('createOrder Firestore CLIENT span (db.* tags)');
     if (!below.some(isGrpcClient)) missing.push('createOrder gRPC client span');
     const producer = below.find((s) => kind(s) === 'producer' && tagValue(s, 'messaging.system') === 'gcp_pubsub');
@@ -95,14 +96,14 @@ function isGrpcClient(span: JaegerSpanLike): boolean {
   return kind(span) === 'client' && tagValue(span, 'rpc.system') === 'grpc';
 }
 
-/** Every span below `root`, bounded by the trace's size (a cycle cannot loop forever). */
-function descendants(root: JaegerSpanLike, children: ReadonlyMap<string, JaegerSpanLike[]>): JaegerSpanLike[] {
+/** Spans below `root`, not entering `stopAt` subtrees; a cycle cannot loop forever. */
+function descendants(root: JaegerSpanLike, children: ReadonlyMap<string, JaegerSpanLike[]>, stopAt: (span: JaegerSpanLike) => boolean = () => false): JaegerSpanLike[] {
   const found: JaegerSpanLike[] = [];
   const seen = new Set<string>([root.spanID]);
   const queue = [...(children.get(root.spanID) ?? [])];
   while (queue.length > 0) {
     const span = queue.shift()!;
-    if (seen.has(span.spanID)) continue;
+    if (seen.has(span.spanID) || stopAt(span)) continue;
     seen.add(span.spanID);
     found.push(span);
     queue.push(...(children.get(span.spanID) ?? []));

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LoadOptionsError, parseLoadOptions } from '../../../scripts/load/parseLoadOptions';
+
+const NOW = new Date('2025-03-04T05:06:07.890Z');
+
+test('defaults', () => {
+  const o = parseLoadOptions([], {}, NOW);
+  assert.deepEqual(
+    { ...o },
+    {
+      target: 'http://127.0.0.1:8080/',
+      remote: false,
+      orders: 200,
+      concurrency: 10,
+      rate: undefined,
+      maxDurationMs: 600_000,
+      requestTimeoutMs: 10_000,
+      otlp: 'http://127.0.0.1:4317',
+      traces: 'http://127.0.0.1:16686',
+      firestore: '127.0.0.1:8086',
+      projectId: 'demo-orders',
+      waitMs: 30_000,
+      json: undefined,
+      html: 'reports/load-2025-03-04T05-06-07.html',
+      maxErrorRate: 0,
+      idToken: undefined,
+      help: false,
+    },
+  );
+});
+
+const cases: { name: string; argv: string[]; env?: Record<string, string>; expect: Partial<ReturnType<typeof parseLoadOptions>> }[] = [
+  { name: 'count and concurrency', argv: ['--orders', '1000', '--concurrency', '50'], expect: { orders: 1000, concurrency: 50 } },
+  { name: 'rate and duration: count uncapped', argv: ['--rate', '12.5', '--duration', '20'], expect: { rate: 12.5, maxDurationMs: 20_000, orders: 1_000_000 } },
+  { name: 'duration with an explicit count keeps both bounds', argv: ['--duration=5', '--orders=10'], expect: { orders: 10, maxDurationMs: 5000 } },
+  { name: 'https target is remote, no Firestore by default', argv: ['--target', 'https://create-order-xyz.a.run.app/'], expect: { remote: true, firestore: undefined } },
+  { name: 'remote target with Firestore given', argv: ['--target', 'https://x.run.app/', '--firestore', 'localhost:9000'], expect: { firestore: 'localhost:9000' } },
+  { name: 'environment fills in', argv: [], env: { FIRESTORE_EMULATOR_HOST: '127.0.0.1:9999', GOOGLE_CLOUD_PROJECT: 'p1', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:5317', ID_TOKEN: 't' }, expect: { firestore: '127.0.0.1:9999', projectId: 'p1', otlp: 'http://127.0.0.1:5317', idToken: 't' } },
+  { name: 'flag beats environment', argv: ['--project', 'p2'], env: { GOOGLE_CLOUD_PROJECT: 'p1' }, expect: { projectId: 'p2' } },
+  { name: 'traces URL loses its trailing slash', argv: ['--traces', 'http://127.0.0.1:1/'], expect: { traces: 'http://127.0.0.1:1' } },
+  { name: 'wait, error rate, files', argv: ['--wait', '0', '--max-error-rate', '0.05', '--json', 'a.json', '--html', 'b.html'], expect: { waitMs: 0, maxErrorRate: 0.05, json: 'a.json', html: 'b.html' } },
+  { name: 'localhost target', argv: ['--target', 'http://localhost:9/'], expect: { target: 'http://localhost:9/', remote: false } },
+  { name: 'help', argv: ['-h'], expect: { help: true } },
+];
+for (const c of cases) {
+  test(`parses: ${c.name}`, () => {
+    const o = parseLoadOptions(c.argv, c.env ?? {}, NOW);
+    for (const [key, value] of Object.entries(c.expect)) assert.deepEqual(o[key as keyof typeof o], value, key);
+  });
+}
+
+const bad: { argv: string[]; message: RegExp }[] = [
+  { argv: ['--orders', '0'], message: /--orders must be a whole number/ },
+  { argv: ['--orders', 'ten'], message: /--orders/ },
+  { argv: ['--concurrency', '-1'], message: /--concurrency/ },
+  { argv: ['--rate', '0'], message: /--rate must be a number/ },
+  { argv: ['--duration', 'x'], message: /--duration/ },
+  { argv: ['--max-error-rate', '2'], message: /--max-error-rate/ },
+  { argv: ['--target', 'http://example.com/'], message: /loopback/ },
+  { argv: ['--target', 'ftp://127.0.0.1/'], message: /http:\/\/ or https:\/\// },
+  { argv: ['--target', 'nope'], message: /must be a URL/ },
+  { argv: ['--firestore', 'no-port'], message: /host:port/ },
+  { argv: ['--otlp', 'grpc://x'], message: /--otlp must be an http/ },
+  { argv: ['--json', ''], message: /--json must not be empty/ },
+  { argv: ['--bogus'], message: /bogus/ },
+  { argv: ['stray'], message: /stray|positional/i },
+];
+for (const c of bad) {
+  test(`rejects ${c.argv.join(' ')}`, () => {
+    assert.throws(() => parseLoadOptions(c.argv, {}, NOW), (err: unknown) => err instanceof LoadOptionsError && c.message.test(err.message));
+  });
+}

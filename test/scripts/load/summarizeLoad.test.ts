@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatSummary } from '../../../scripts/load/formatSummary';
+import { renderHtmlReport } from '../../../scripts/load/renderHtmlReport';
+import type { OrderResult } from '../../../scripts/load/sendOrder';
+import { summarizeLoad } from '../../../scripts/load/summarizeLoad';
+import type { OrderVerification } from '../../../scripts/load/verifyOrders';
+
+function result(index: number, latencyMs: number, error?: OrderResult['error']): OrderResult {
+  return {
+    index,
+    startedAt: 0,
+    latencyMs,
+    status: error ? 503 : 202,
+    error,
+    message: undefined,
+    orderId: error ? undefined : `o-${index}`,
+    traceId: `${String(index).padStart(32, '0')}`,
+    clientSpanId: 'c'.repeat(16),
+  };
+}
+function verified(index: number, complete: boolean, processed = complete): OrderVerification {
+  return {
+    orderId: `o-${index}`,
+    traceId: String(index).padStart(32, '0'),
+    check: { complete, missing: complete ? [] : ['processOrder CONSUMER span (child of the PRODUCER span)'], endToEndMs: complete ? 100 + index : undefined, processResult: undefined },
+    processed,
+  };
+}
+
+const RESULTS = [result(1, 10), result(2, 20), result(3, 30), result(4, 40, 'http 503'), result(5, 50, 'timeout')];
+const BASE = { target: 'http://127.0.0.1:8080/', traces: 'http://127.0.0.1:16686', startedAt: 0, endedAt: 2000, results: RESULTS, processedFrom: 'firestore' as const };
+
+test('figures: errors by kind, rate, throughput, latency, end-to-end, verification', () => {
+  const s = summarizeLoad({ ...BASE, verifications: [verified(1, true), verified(2, true), verified(3, false)], maxErrorRate: 0.5 });
+  assert.deepEqual(s.errors, { 'http 503': 1, timeout: 1 });
+  assert.equal(s.requests, 5);
+  assert.equal(s.accepted, 3);
+  assert.equal(s.errorRate, 0.4);
+  assert.equal(s.throughput, 2.5);
+  assert.equal(s.latencyMs.p50, 30);
+  assert.equal(s.latencyMs.max, 50);
+  assert.equal(s.endToEndMs.count, 2);
+  assert.equal(s.verification.complete, 2);
+  assert.equal(s.verification.brokenCount, 1);
+  assert.deepEqual(s.verification.broken[0], { traceId: String(3).padStart(32, '0'), orderId: 'o-3', missing: ['processOrder CONSUMER span (child of the PRODUCER span)'] });
+  assert.equal(s.sample[0]!.orderId, 'o-3', 'broken orders are listed first');
+  assert.equal(s.ok, false);
+});
+
+test('ok only when errors are within the limit and every order is complete and processed', () => {
+  const all = [verified(1, true), verified(2, true), verified(3, true)];
+  assert.equal(summarizeLoad({ ...BASE, verifications: all, maxErrorRate: 0.4 }).ok, true);
+  assert.equal(summarizeLoad({ ...BASE, verifications: all, maxErrorRate: 0.39 }).ok, false);
+  assert.equal(summarizeLoad({ ...BASE, verifications: [...all.slice(1), verified(1, true, false)], maxErrorRate: 1 }).ok, false);
+});
+
+test('text table names the broken traces and what they lack', () => {
+  const text = formatSummary(summarizeLoad({ ...BASE, verifications: [verified(1, true), verified(3, false)], maxErrorRate: 0 }));
+  assert.match(text, /traces complete\s+1\/2/);
+  assert.match(text, /http 503: 1/);
+  assert.match(text, /0{31}3 {2}order o-3: processOrder CONSUMER span/);
+  assert.match(text, /result: FAILED/);
+});
+
+test('HTML report is self-contained, has the histogram and links to each trace', () => {
+  const html = renderHtmlReport(summarizeLoad({ ...BASE, verifications: [verified(1, true), verified(3, false)], maxErrorRate: 0 }));
+  assert.match(html, /^<!doctype html>/);
+  assert.match(html, /<svg [^>]*aria-label="latency histogram"/);
+  assert.equal((html.match(/<rect /g) ?? []).length > 0, true);
+  assert.ok(html.includes(`href="http://127.0.0.1:16686/trace/${'0'.repeat(31)}3"`));
+  assert.ok(html.includes(`href="http://127.0.0.1:16686/api/traces/${'0'.repeat(31)}1"`));
+  assert.doesNotMatch(html, /<script|https?:\/\/(?!127\.0\.0\.1|www\.w3\.org)/);
+});
+
+test('HTML escapes what it prints', () => {
+  const s = summarizeLoad({ ...BASE, target: 'http://127.0.0.1/<x>', verifications: [], maxErrorRate: 0 });
+  assert.ok(renderHtmlReport(s).includes('http://127.0.0.1/&lt;x&gt;'));
+});
