@@ -3,6 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import { ExportResultCode } from '@opentelemetry/core';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as HttpTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { otlpTypes } from '../../../scripts/collector/otlpSchema';
@@ -92,6 +95,15 @@ void describe('OTLP receivers', () => {
     assert.equal(gzJson.type, 'application/json');
     assert.deepEqual(JSON.parse(gzJson.body.toString()), {});
     assert.equal(await spanCount(collector, other.tree.traceId), 3);
+  });
+
+  void it('accepts gzip-compressed exports from the real gRPC and HTTP exporters', async () => {
+    const tree = await recordSpanTree(
+      new GrpcTraceExporter({ url: `http://127.0.0.1:${collector.grpcPort}`, compression: CompressionAlgorithm.GZIP }),
+      new HttpTraceExporter({ url: `http://127.0.0.1:${collector.httpPort}/v1/traces`, compression: CompressionAlgorithm.GZIP }),
+    );
+    assert.equal(await spanCount(collector, tree.traceId), 3);
+    assert.equal(await spanCount(collector, tree.tickTraceId), 1);
   });
 
   void it('accepts hand-written OTLP/JSON with numeric times and reports rejected spans as partial success', async () => {
