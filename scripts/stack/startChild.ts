@@ -90,7 +90,14 @@ export function startChild(spec: ChildSpec): RunningChild {
       stopping ??= (async () => {
         if (!running) return exited;
         proc.kill('SIGTERM');
-        const graceful = await Promise.race([exited, delay(timeoutMs)]);
+        let timer: NodeJS.Timeout | undefined;
+        const graceful = await Promise.race([
+          exited,
+          new Promise<undefined>((resolve) => {
+            timer = setTimeout(() => resolve(undefined), timeoutMs);
+          }),
+        ]);
+        clearTimeout(timer); // a pending grace timer would hold the runner's event loop open
         if (graceful) return graceful;
         spec.log(`[${spec.name}] did not exit ${timeoutMs} ms after SIGTERM; sending SIGKILL`);
         proc.kill('SIGKILL');
@@ -108,6 +115,3 @@ function pipeLines(stream: Readable, spec: ChildSpec): void {
   lines.on('line', (line) => spec.log(`[${spec.name}] ${line}`));
 }
 
-function delay(ms: number): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms));
-}
