@@ -50,7 +50,7 @@ function route(req: IncomingMessage, res: ServerResponse, store: TraceStore): vo
   }
   const operationsMatch = /^\/api\/services\/([^/]+)\/operations$/.exec(path);
   if (operationsMatch) {
-    const names = store.operations(decodeURIComponent(operationsMatch[1] ?? '')).map((op) => op.name);
+    const names = store.operations(safeDecode(operationsMatch[1] ?? '')).map((op) => op.name);
     sendData(res, names, names.length);
     return;
   }
@@ -70,7 +70,7 @@ function route(req: IncomingMessage, res: ServerResponse, store: TraceStore): vo
   }
   const traceMatch = /^\/api\/traces\/([^/]+)$/.exec(path);
   if (traceMatch) {
-    const traceId = normalizeTraceId(decodeURIComponent(traceMatch[1] ?? ''));
+    const traceId = normalizeTraceId(safeDecode(traceMatch[1] ?? ''));
     if (!traceId) {
       sendError(res, 400, `malformed trace id "${traceMatch[1] ?? ''}"`);
       return;
@@ -108,6 +108,15 @@ function searchTraces(params: URLSearchParams, res: ServerResponse, store: Trace
   }
   const traces = store.find(parsed.query).map(toJaegerTrace);
   sendData(res, traces, traces.length);
+}
+
+/** A malformed %-escape stays as written, so it fails validation instead of throwing. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** Jaeger accepts ids with their leading zeros trimmed. */

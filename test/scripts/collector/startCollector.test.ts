@@ -138,6 +138,9 @@ void describe('startCollector with the real OTLP exporters', () => {
     assert.deepEqual(missing.body, { data: null, total: 0, limit: 0, offset: 0, errors: [{ code: 404, msg: 'trace not found' }] });
     const malformed = await getJson<null>(collector, '/api/traces/not-hex');
     assert.equal(malformed.status, 400);
+    assert.equal((await getJson<null>(collector, '/api/traces/%E0%A4%A')).status, 400);
+    const short = await getJson<JaegerTrace[]>(collector, `/api/traces/${tree.traceId.toUpperCase()}`);
+    assert.equal(short.status, 200);
   });
 
   void it('searches by service, most recent first, bounded by limit', async () => {

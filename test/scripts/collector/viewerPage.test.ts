@@ -78,7 +78,7 @@ void describe('trace viewer page', () => {
     const follows = detail.locator('a.ref[data-ref-type="FOLLOWS_FROM"]');
     assert.equal(await follows.getAttribute('href'), `/trace/${tree.tickTraceId}#span-${tree.tickSpanId}`);
 
-    const shot = join(tmpdir(), `collector-viewer-${process.pid}.png`);
+    const shot = join(tmpdir(), 'collector-viewer.png'); // one file, overwritten each run, for a human to look at
     await page.screenshot({ path: shot, fullPage: true });
     t.diagnostic(`screenshot: ${shot}`);
 
