@@ -8,7 +8,7 @@ import type { LoadSummary } from './summarizeLoad';
 import { summarizeLoad } from './summarizeLoad';
 import { firestoreStatusReader } from './firestoreStatusReader';
 import { traceQueryClient } from './traceQueryClient';
-import type { OrderToVerify } from './verifyOrders';
+import type { OrderToVerify, OrderVerification } from './verifyOrders';
 import { verifyOrders } from './verifyOrders';
 
 export type LoadTestSettings = Pick<
@@ -19,6 +19,7 @@ export type LoadTestSettings = Pick<
 export interface LoadTestOutcome {
   readonly summary: LoadSummary;
   readonly results: readonly OrderResult[];
+  readonly verifications: readonly OrderVerification[];
 }
 
 const SILENT: ProgressReporter = { update: () => undefined, line: () => undefined, done: () => undefined };
@@ -74,7 +75,7 @@ export async function runLoadTest(settings: LoadTestSettings, progress: Progress
       processedFrom: statuses ? 'firestore' : 'trace',
       maxErrorRate: settings.maxErrorRate,
     });
-    return { summary, results: run.results };
+    return { summary, results: run.results, verifications };
   } finally {
     await tracing.shutdown().catch(() => undefined);
     await statuses?.close().catch(() => undefined);

@@ -1,0 +1,71 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BenchResult } from './bench/benchResult';
+import { formatBenchResult } from './bench/benchResult';
+import { coldStartBench } from './bench/coldStartBench';
+import { e2eBench } from './bench/e2eBench';
+import { flushBench } from './bench/flushBench';
+import { overheadBench } from './bench/overheadBench';
+import type { OverheadOutcome } from './bench/overheadBench';
+import { BENCH_HELP, BenchOptionsError, parseBenchOptions } from './bench/parseBenchOptions';
+
+// Exit codes: 0 ran (missed targets are reported, not failures), 1 a benchmark could not run, 2 bad usage.
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseBenchOptions(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof BenchOptionsError) {
+      console.error(`${err.message}\nRun with --help for the options.`);
+      return 2;
+    }
+    throw err;
+  }
+  if (options.help) {
+    console.log(BENCH_HELP);
+    return 0;
+  }
+  const log = (line: string): void => console.log(`  … ${line}`);
+  const wants = (name: string): boolean => options.only.includes(name as never);
+  const results: BenchResult[] = [];
+  const failures: string[] = [];
+  const attempt = async (name: string, fn: () => Promise<BenchResult | BenchResult[]>): Promise<void> => {
+    console.log(`\n[${name}] running…`);
+    try {
+      const out = await fn();
+      for (const r of Array.isArray(out) ? out : [out]) {
+        results.push(r);
+        console.log(formatBenchResult(r));
+      }
+    } catch (err) {
+      failures.push(`${name}: ${(err as Error).message}`);
+      console.error(`[${name}] could not run: ${(err as Error).message}`);
+    }
+  };
+
+  let overhead: OverheadOutcome | undefined;
+  if (wants('overhead') || wants('memory')) {
+    // One interleaved run on a traced and an untraced stack serves both.
+    await attempt(wants('overhead') ? 'overhead' : 'memory', async () => {
+      overhead = await overheadBench({ orders: options.orders, concurrency: options.concurrency, log });
+      return [...(wants('overhead') ? [overhead.overhead] : []), ...(wants('memory') ? [overhead.memory] : [])];
+    });
+  }
+  if (wants('flush')) await attempt('flush', () => flushBench(options.invocations, options.rounds, overhead?.tracedP50Ms));
+  if (wants('coldstart')) await attempt('coldstart', () => coldStartBench(options.runs, log));
+  if (wants('e2e')) await attempt('e2e', () => e2eBench(options.orders, options.concurrency));
+
+  const report = { startedAt: new Date().toISOString(), node: process.version, options, results, failures };
+  await mkdir(path.dirname(path.resolve(options.json)), { recursive: true });
+  await writeFile(options.json, JSON.stringify(report, null, 2) + '\n');
+  console.log(`\nJSON: ${path.resolve(options.json)}`);
+  return failures.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { latencyStats } from '../load/latencyStats';
+import { orderBody } from '../load/sendOrder';
+import { findFreePort } from '../stack/assertPortsFree';
+import { defaultStackDeps, functionEnv } from '../stack/startStack';
+import { startChild } from '../stack/startChild';
+import type { BenchResult } from './benchResult';
+import { ratio, target } from './benchResult';
+import { startBenchStack } from './startBenchStack';
+
+type ColdVariant = 'traced' | 'untraced' | 'hello';
+
+/**
+ * Spawn → first 2xx of a POSTed order, for createOrder traced and untraced and for a
+ * bare hello function (the floor), in rotating order so each variant sees the same
+ * machine conditions. The emulators and collector of one traced stack serve all.
+ */
+export async function coldStartBench(runs: number, log: (line: string) => void = () => undefined): Promise<BenchResult> {
+  const stack = await startBenchStack(true);
+  const deps = defaultStackDeps();
+  const times: Record<ColdVariant, number[]> = { traced: [], untraced: [], hello: [] };
+  try {
+    const base = functionEnv(process.env, stack.options, stack.urls);
+    const variants: ColdVariant[] = ['traced', 'untraced', 'hello'];
+    for (let run = 0; run < runs; run++) {
+      const order = variants.map((_, i) => variants[(i + run) % variants.length]!);
+      for (const variant of order) times[variant].push(await coldStart(variant, base, deps.functionsFrameworkMain, deps.repoRoot));
+      log(`coldstart: run ${run + 1}/${runs}`);
+    }
+  } finally {
+    await stack.close();
+  }
+  const t = latencyStats(times.traced);
+  const u = latencyStats(times.untraced);
+  const h = latencyStats(times.hello);
+  const tracedVsUntraced = ratio(t.p50, u.p50);
+  return {
+    name: 'coldstart',
+    figures: {
+      'traced median ms': t.p50,
+      'untraced median ms': u.p50,
+      'hello median ms': h.p50,
+      'traced/untraced': tracedVsUntraced,
+      'untraced/hello': ratio(u.p50, h.p50),
+      'traced/hello': ratio(t.p50, h.p50),
+    },
+    targets: [target('traced/untraced median', tracedVsUntraced, 'max', 1.15)],
+    notes: [`${runs} spawns per variant, rotating order; time from spawn to the first 2xx answer to a POSTed order`],
+  };
+}
+
+async function coldStart(variant: ColdVariant, base: NodeJS.ProcessEnv, ffMain: string, repoRoot: string): Promise<number> {
+  const port = await findFreePort('127.0.0.1');
+  const env: NodeJS.ProcessEnv = { ...base, OTEL_SERVICE_NAME: 'createOrder', OTEL_SDK_DISABLED: variant === 'traced' ? 'false' : 'true' };
+  const source = variant === 'hello' ? path.join(repoRoot, 'scripts/bench/fixtures/hello.js') : repoRoot;
+  const started = performance.now();
+  const child = startChild({
+    name: `cold-${variant}`,
+    command: process.execPath,
+    args: [ffMain, `--target=${variant === 'hello' ? 'hello' : 'createOrder'}`, `--port=${port}`, `--source=${source}`],
+    env,
+    cwd: repoRoot,
+    log: () => undefined,
+  });
+  try {
+    const deadline = Date.now() + 30_000;
+    for (let attempt = 0; attempt < 3000 && Date.now() < deadline; attempt++) {
+      if (!child.isRunning()) throw new Error(`${variant} exited before answering`);
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: orderBody(attempt), signal: AbortSignal.timeout(10_000) });
+        await res.arrayBuffer();
+        if (res.ok) return performance.now() - started;
+        throw new Error(`${variant} answered ${res.status}`);
+      } catch (err) {
+        if ((err as Error).message.includes('answered')) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+    throw new Error(`${variant} did not answer within 30 s`);
+  } finally {
+    await child.stop(5_000);
+  }
+}

@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import { timestamp } from '../load/parseLoadOptions';
+
+export const BENCH_NAMES = ['overhead', 'flush', 'coldstart', 'e2e', 'memory'] as const;
+export type BenchName = (typeof BENCH_NAMES)[number];
+
+export interface BenchOptions {
+  readonly only: readonly BenchName[];
+  /** Orders per variant (overhead, memory) and for the end-to-end run. */
+  readonly orders: number;
+  readonly concurrency: number;
+  /** Cold starts per variant. */
+  readonly runs: number;
+  /** Flush benchmark: sequential invocations, and rounds of 50 concurrent ones. */
+  readonly invocations: number;
+  readonly rounds: number;
+  readonly json: string;
+  readonly help: boolean;
+}
+
+export class BenchOptionsError extends Error {
+  override readonly name = 'BenchOptionsError';
+}
+
+export const BENCH_HELP = `Usage: npm run bench -- [options]
+
+Benchmarks, each reported as ratios against a baseline measured in the same run on
+the same machine (variants interleaved). Not pass/fail tests: figures and targets
+are printed and written as JSON.
+
+  overhead   createOrder p50/p99/throughput, tracing on (otlp) vs off (OTEL_SDK_DISABLED)
+  flush      force-flush cost per invocation, sequential and 50 concurrent
+  coldstart  spawn → first 202: traced vs untraced vs a bare hello function
+  e2e        orders/s through the whole pipeline with every trace complete
+  memory     peak RSS (VmHWM) of each function process, traced vs untraced
+
+Options:
+  --only A,B        run only these (default: all; about 5 minutes)
+  --orders N        orders per variant for overhead/memory and for e2e (default 500)
+  --concurrency N   requests in flight (default 10)
+  --runs N          cold starts per variant (default 10)
+  --invocations N   sequential flush invocations (default 300)
+  --rounds N        rounds of 50 concurrent flush invocations (default 20)
+  --json FILE       where the figures go (default reports/bench-<timestamp>.json)
+  -h, --help        this text
+
+Bigger runs: --orders 5000 --concurrency 50 --runs 30 --invocations 2000 --rounds 100.
+Exit codes: 0 ran (targets missed are reported, not failures), 1 a benchmark could not run, 2 bad usage.`;
+
+export function parseBenchOptions(argv: readonly string[] = process.argv.slice(2), now: Date = new Date()): BenchOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        only: { type: 'string' },
+        orders: { type: 'string' },
+        concurrency: { type: 'string' },
+        runs: { type: 'string' },
+        invocations: { type: 'string' },
+        rounds: { type: 'string' },
+        json: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new BenchOptionsError((err as Error).message);
+  }
+  const only = typeof values.only === 'string' ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [...BENCH_NAMES];
+  for (const name of only) {
+    if (!(BENCH_NAMES as readonly string[]).includes(name)) throw new BenchOptionsError(`--only: unknown benchmark "${name}"; one of ${BENCH_NAMES.join(', ')}`);
+  }
+  if (only.length === 0) throw new BenchOptionsError('--only must name at least one benchmark');
+  const int = (name: string, fallback: number, max: number): number => {
+    const raw = values[name];
+    if (raw === undefined) return fallback;
+    const n = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new BenchOptionsError(`--${name} must be a whole number between 1 and ${max}, got "${String(raw)}"`);
+    return n;
+  };
+  const json = typeof values.json === 'string' && values.json.trim() ? values.json.trim() : `reports/bench-${timestamp(now)}.json`;
+  return {
+    only: only as BenchName[],
+    orders: int('orders', 500, 1_000_000),
+    concurrency: int('concurrency', 10, 10_000),
+    runs: int('runs', 10, 1000),
+    invocations: int('invocations', 300, 1_000_000),
+    rounds: int('rounds', 20, 100_000),
+    json,
+    help: values.help === true,
+  };
+}
