@@ -19,6 +19,9 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  // This process talks to the emulators with Google clients; off GCP their auth
+  // would probe a metadata server and warn. An explicit setting is kept.
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
   const started = Date.now();
   console.log('Starting the local stack…');
   // Signals that arrive while starting must still stop what has started.
@@ -46,8 +49,8 @@ async function main(): Promise<number> {
   const outcome = await Promise.race([
     new Promise<string>((resolve) => {
       onStop = (signal) => {
-        // Close synchronously inside the handler: Ctrl-C also reaches the functions
-        // (same process group), and their exit must read as requested, not a crash.
+        // Mark the stack as closing inside the handler, so the functions' exit that
+        // follows reads as requested, not as a crash.
         void stack.close();
         resolve(signal);
       };

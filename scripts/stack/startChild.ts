@@ -67,6 +67,11 @@ export function startChild(spec: ChildSpec): RunningChild {
     cwd: spec.cwd,
     env: spec.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: a terminal's Ctrl-C reaches only the runner, which then
+    // sends SIGTERM, the signal the functions flush their spans on (they would
+    // exit at once on SIGINT). The price: if the runner is SIGKILLed, nothing can
+    // stop them; every other way out goes through the exit hook above.
+    detached: true,
   });
   let running = true;
   const exited = new Promise<ChildExit>((resolve) => {

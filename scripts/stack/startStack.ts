@@ -160,6 +160,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
         log: deps.log,
       });
       children.push(child);
+      deps.log(`[stack] ${target} started as pid ${child.pid ?? '?'} on port ${port}`);
       void child.exited.then(async (exit) => {
         if (closing) return;
         const err = new Error(`${target} (pid ${child.pid ?? '?'}) ${describeExit(exit)}; stopping the stack`);

@@ -1,0 +1,123 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+// The `npm start` front end, driven as a user would: flags in, text and exit code out.
+const CLI = path.join(__dirname, '..', '..', '..', 'scripts', 'start.js');
+const FREE_PORTS = ['--create-port=0', '--process-port=0', '--pubsub-port=0', '--firestore-port=0', '--otlp-grpc-port=0', '--otlp-http-port=0', '--query-port=0'];
+
+interface Run {
+  readonly pid: number;
+  output(): string;
+  readonly exit: Promise<number | null>;
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+}
+
+function run(args: string[]): Run {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    out += chunk.toString();
+    for (const w of waiters) w();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return {
+    pid: child.pid ?? -1,
+    output: () => out,
+    exit,
+    waitFor(pattern, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = pattern.exec(out);
+          if (m) {
+            done();
+            resolve(m);
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`no ${pattern} within ${timeoutMs} ms; output:\n${out}`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        void exit.then(() => {
+          if (waiters.has(check)) {
+            done();
+            reject(new Error(`exited before ${pattern}; output:\n${out}`));
+          }
+        });
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+void describe('npm start (scripts/start.js)', () => {
+  void it('--help prints usage and exits 0', async () => {
+    const r = run(['--help']);
+    assert.equal(await r.exit, 0);
+    assert.match(r.output(), /^Usage: npm start/m);
+    assert.match(r.output(), /--pubsub-port/);
+  });
+
+  void it('a bad flag exits 2 naming it', async () => {
+    const r = run(['--exporter', 'zipkin']);
+    assert.equal(await r.exit, 2);
+    assert.match(r.output(), /--exporter must be one of otlp, console, none, got "zipkin"/);
+  });
+
+  void it('a taken port exits 1 naming the part and the way out', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = run([...FREE_PORTS, `--query-port=${port}`]);
+      assert.equal(await r.exit, 1);
+      assert.match(r.output(), new RegExp(`port ${port} \\(trace query API\\) is in use; set --query-port`));
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  });
+
+  void it('starts, prints the banner, and on SIGINT stops its functions and exits 0', async () => {
+    const r = run(FREE_PORTS);
+    try {
+      await r.waitFor(/Local stack ready in [\d.]+ s/, 90_000);
+      const pids = [...r.output().matchAll(/\[stack\] (createOrder|processOrder) started as pid (\d+)/g)].map((m) => Number(m[2]));
+      assert.equal(pids.length, 2, r.output());
+      assert.ok(pids.every(isAlive));
+      assert.match(r.output(), /curl -s -X POST http:\/\/localhost:\d+\/ -H 'content-type: application\/json' -d '\{"customerId"/);
+      assert.match(r.output(), /curl http:\/\/localhost:\d+\/api\/traces\/<traceId>/);
+
+      process.kill(r.pid, 'SIGINT');
+      assert.equal(await r.exit, 0, r.output());
+      assert.match(r.output(), /SIGINT: stopping the local stack/);
+      assert.match(r.output(), /Stopped\./);
+      assert.doesNotMatch(r.output(), /exited unexpectedly|did not exit/);
+      for (const pid of pids) assert.equal(isAlive(pid), false, `function pid ${pid} still running`);
+    } finally {
+      // SIGTERM, not SIGKILL: the runner must live long enough to stop its functions.
+      if (isAlive(r.pid)) {
+        process.kill(r.pid, 'SIGTERM');
+        await Promise.race([r.exit, new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
+      }
+    }
+  });
+});
