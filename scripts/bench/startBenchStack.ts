@@ -9,6 +9,9 @@ const FREE_PORTS = ['--create-port=0', '--process-port=0', '--pubsub-port=0', '-
  * emulators, quiet. `traced: false` is the untraced baseline: OTEL_SDK_DISABLED=true.
  */
 export function startBenchStack(traced: boolean, log: (line: string) => void = () => undefined): Promise<Stack> {
+  // The stack provisions Pub/Sub from this process; off GCP, Google auth would probe
+  // a metadata server first (and warn).
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
   const env: NodeJS.ProcessEnv = { ...process.env, PUBSUB_EMULATOR_HOST: '', FIRESTORE_EMULATOR_HOST: '', OTEL_SDK_DISABLED: traced ? 'false' : 'true' };
   return startStack(parseStackOptions(FREE_PORTS, env), { env, log });
 }
