@@ -21,7 +21,14 @@ const ALREADY_EXISTS = 6;
  * at pushEndpoint, since a reused emulator may remember a previous run's port.
  */
 export async function provisionPubSub(p: PubSubProvisioning): Promise<void> {
-  const pubsub = new PubSub({ projectId: p.projectId, apiEndpoint: p.apiEndpoint, emulatorMode: true });
+  const pubsub = new PubSub({
+    projectId: p.projectId,
+    apiEndpoint: p.apiEndpoint,
+    emulatorMode: true,
+    // Named explicitly so Google auth never looks for credentials to learn it: off GCP
+    // that lookup probes a metadata server and warns. The emulator needs no credentials.
+    universeDomain: 'googleapis.com',
+  });
   try {
     await ignoreAlreadyExists(pubsub.createTopic(p.topic));
     await ignoreAlreadyExists(pubsub.createTopic(p.deadLetterTopic));
