@@ -29,7 +29,15 @@ async function main(): Promise<number> {
   let onStop: (signal: string) => void = (signal) => {
     stopRequested = signal;
   };
-  const handler = (signal: NodeJS.Signals) => onStop(signal);
+  let signals = 0;
+  const handler = (signal: NodeJS.Signals) => {
+    // A second Ctrl-C means "now": exit, and the exit hook SIGKILLs the functions.
+    if (++signals > 1) {
+      console.error(`${signal} again: killing the functions and exiting`);
+      process.exit(130);
+    }
+    onStop(signal);
+  };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
 
