@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ProxyTracerProvider } from '@opentelemetry/api';
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
 import type { Config } from '../shared/config';
@@ -27,7 +28,12 @@ const DEPENDENCY_TIMEOUT_MS = 10_000;
 
 /** The real Firestore and Pub/Sub clients; they honour *_EMULATOR_HOST by themselves. */
 export function createDependencies(config: Config, tracing: Tracing): Dependencies {
-  const firestore = new Firestore({ projectId: config.projectId });
+  const firestore = new Firestore({
+    projectId: config.projectId,
+    // A provider without a delegate hands out no-op tracers: the library's spans are not
+    // recorded, and the gRPC spans beneath them attach to our store span instead.
+    ...(config.firestoreLibrarySpans ? {} : { openTelemetry: { tracerProvider: new ProxyTracerProvider() } }),
+  });
   const pubsub = new PubSub({ projectId: config.projectId });
   // Short batching window: each invocation waits for its own publish before answering.
   const topic = pubsub.topic(config.ordersTopic, { batching: { maxMessages: 100, maxMilliseconds: 2 } });

@@ -16,6 +16,13 @@ export interface Config {
   /** Running on Google Cloud (Cloud Run functions set K_SERVICE and K_REVISION). */
   readonly onGcp: boolean;
   readonly maxBodyBytes: number;
+  /**
+   * Firestore's own built-in spans (DocumentReference.*, Batch.Commit), switched by the
+   * library's FIRESTORE_ENABLE_TRACING. Off by default: our CLIENT span per store call
+   * (with db.* attributes) and the gRPC spans under it already show every round trip,
+   * and the library's spans nearly double the spans per order.
+   */
+  readonly firestoreLibrarySpans: boolean;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +60,7 @@ export function loadConfig(
     flushTimeoutMs: positiveInt(env, 'FLUSH_TIMEOUT_MS', 3000, 60_000),
     onGcp,
     maxBodyBytes: positiveInt(env, 'MAX_BODY_BYTES', 64 * 1024, 32 * 1024 * 1024),
+    firestoreLibrarySpans: ['on', 'true'].includes(nonEmpty(env, 'FIRESTORE_ENABLE_TRACING')?.toLowerCase() ?? ''),
   });
 }
 
