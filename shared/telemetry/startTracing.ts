@@ -9,6 +9,7 @@ import { FlushCoordinator } from './flushCoordinator';
 import type { FlushOutcome } from './flushCoordinator';
 import { InvocationSpanTracker } from './invocationSpans';
 import { createSpanProcessor } from './createSpanProcessor';
+import { instrumentModules } from './instrumentModules';
 
 export const TRACER_NAME = 'traced-order-functions';
 
@@ -45,7 +46,6 @@ export function startTracing(config: Config, options: TracingOptions = {}): Trac
   const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
   const { CompositePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
   const { CloudPropagator } = require('@google-cloud/opentelemetry-cloud-trace-propagator') as typeof import('@google-cloud/opentelemetry-cloud-trace-propagator');
-  const { registerInstrumentations } = require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
   const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof import('@opentelemetry/instrumentation-grpc');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
 
@@ -60,19 +60,19 @@ export function startTracing(config: Config, options: TracingOptions = {}): Trac
     // is the fallback for callers (Google front ends, older clients) that send only it.
     propagator: new CompositePropagator({ propagators: [new CloudPropagator(), new W3CTraceContextPropagator()] }),
   });
-  registerInstrumentations({
-    tracerProvider: provider,
-    instrumentations: [
-      new GrpcInstrumentation({ ignoreGrpcMethods: [EXPORTER_GRPC_METHODS] }),
-      new HttpInstrumentation({
-        // Our function wrapper makes the server span itself, so it can end it and flush
-        // before the response leaves; an instrumentation span would end after the
-        // response and be left for a later invocation to export.
-        disableIncomingRequestInstrumentation: true,
-        ignoreOutgoingRequestHook: (request) => AUTH_HOSTS.has(String(request.hostname ?? request.host ?? '').split(':')[0] ?? ''),
-      }),
-    ],
-  });
+  instrumentModules(provider, [
+    // enabled: false keeps each instrumentation from installing its require hook;
+    // instrumentModules() patches the modules directly (see there for the cold-start cost).
+    new GrpcInstrumentation({ enabled: false, ignoreGrpcMethods: [EXPORTER_GRPC_METHODS] }),
+    new HttpInstrumentation({
+      enabled: false,
+      // Our function wrapper makes the server span itself, so it can end it and flush
+      // before the response leaves; an instrumentation span would end after the
+      // response and be left for a later invocation to export.
+      disableIncomingRequestInstrumentation: true,
+      ignoreOutgoingRequestHook: (request) => AUTH_HOSTS.has(String(request.hostname ?? request.host ?? '').split(':')[0] ?? ''),
+    }),
+  ]);
 
   const coordinator = new FlushCoordinator(() => provider.forceFlush(), config.flushTimeoutMs);
   let shutdown: Promise<void> | undefined;
