@@ -60,9 +60,8 @@ export function startTracing(config: Config, options: TracingOptions = {}): Trac
     // is the fallback for callers (Google front ends, older clients) that send only it.
     propagator: new CompositePropagator({ propagators: [new CloudPropagator(), new W3CTraceContextPropagator()] }),
   });
-  instrumentModules(provider, [
-    // enabled: false keeps each instrumentation from installing its require hook;
-    // instrumentModules() patches the modules directly (see there for the cold-start cost).
+  instrumentModules(provider, () => [
+    // enabled: false: instrumentModules() patches the modules itself (see there for why).
     new GrpcInstrumentation({ enabled: false, ignoreGrpcMethods: [EXPORTER_GRPC_METHODS] }),
     new HttpInstrumentation({
       enabled: false,
