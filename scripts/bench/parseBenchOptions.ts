@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../cli/parseFlags';
 import { timestamp } from '../load/parseLoadOptions';
 
 export const BENCH_NAMES = ['overhead', 'flush', 'coldstart', 'e2e', 'memory'] as const;
@@ -48,26 +48,20 @@ Bigger runs: --orders 5000 --concurrency 50 --runs 30 --invocations 2000 --round
 Exit codes: 0 ran (targets missed are reported, not failures), 1 a benchmark could not run, 2 bad usage.`;
 
 export function parseBenchOptions(argv: readonly string[] = process.argv.slice(2), now: Date = new Date()): BenchOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        only: { type: 'string' },
-        orders: { type: 'string' },
-        concurrency: { type: 'string' },
-        runs: { type: 'string' },
-        invocations: { type: 'string' },
-        rounds: { type: 'string' },
-        json: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new BenchOptionsError((err as Error).message);
-  }
+  const values = parseFlags(
+    argv,
+    {
+      only: { type: 'string' },
+      orders: { type: 'string' },
+      concurrency: { type: 'string' },
+      runs: { type: 'string' },
+      invocations: { type: 'string' },
+      rounds: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    (message) => new BenchOptionsError(message),
+  );
   const only = typeof values.only === 'string' ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [...BENCH_NAMES];
   for (const name of only) {
     if (!(BENCH_NAMES as readonly string[]).includes(name)) throw new BenchOptionsError(`--only: unknown benchmark "${name}"; one of ${BENCH_NAMES.join(', ')}`);

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../cli/parseFlags';
 import type { CollectorOptions } from './startCollector';
 
 export class CollectorUsageError extends Error {
@@ -26,24 +26,18 @@ Exit codes: 0 stopped by SIGINT/SIGTERM or --help, 1 failed to start,
 
 /** Reads the command line (without node and script); throws CollectorUsageError. */
 export function parseCollectorArgs(argv: readonly string[]): CollectorCommand {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'grpc-port': { type: 'string' },
-        'http-port': { type: 'string' },
-        'query-port': { type: 'string' },
-        'max-traces': { type: 'string' },
-        file: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    throw new CollectorUsageError(error instanceof Error ? error.message : String(error));
-  }
+  const values = parseFlags(
+    argv,
+    {
+      'grpc-port': { type: 'string' },
+      'http-port': { type: 'string' },
+      'query-port': { type: 'string' },
+      'max-traces': { type: 'string' },
+      file: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    (message) => new CollectorUsageError(message),
+  );
   if (values.help === true) return { help: true };
   const options: CollectorOptions = {
     grpcPort: integer(values['grpc-port'], '--grpc-port', 0, 65535),

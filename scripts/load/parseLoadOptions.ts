@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../cli/parseFlags';
 
 export interface LoadOptions {
   /** createOrder's URL. */
@@ -82,34 +82,28 @@ export function parseLoadOptions(
   env: Readonly<Record<string, string | undefined>> = process.env,
   now: Date = new Date(),
 ): LoadOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        target: { type: 'string' },
-        orders: { type: 'string' },
-        concurrency: { type: 'string' },
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        timeout: { type: 'string' },
-        otlp: { type: 'string' },
-        traces: { type: 'string' },
-        firestore: { type: 'string' },
-        project: { type: 'string' },
-        wait: { type: 'string' },
-        'max-error-rate': { type: 'string' },
-        json: { type: 'string' },
-        html: { type: 'string' },
-        'id-token': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new LoadOptionsError((err as Error).message);
-  }
+  const values = parseFlags(
+    argv,
+    {
+      target: { type: 'string' },
+      orders: { type: 'string' },
+      concurrency: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      timeout: { type: 'string' },
+      otlp: { type: 'string' },
+      traces: { type: 'string' },
+      firestore: { type: 'string' },
+      project: { type: 'string' },
+      wait: { type: 'string' },
+      'max-error-rate': { type: 'string' },
+      json: { type: 'string' },
+      html: { type: 'string' },
+      'id-token': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    (message) => new LoadOptionsError(message),
+  );
   const str = (name: string): string | undefined => {
     const raw = values[name];
     if (typeof raw !== 'string') return undefined;

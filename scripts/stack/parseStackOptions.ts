@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../cli/parseFlags';
 
 export type StackExporter = 'otlp' | 'console' | 'none';
 
@@ -91,24 +91,18 @@ export function parseStackOptions(
   argv: readonly string[] = process.argv.slice(2),
   env: NodeJS.ProcessEnv = process.env,
 ): StackOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        ...Object.fromEntries(Object.keys(PORT_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
-        exporter: { type: 'string' },
-        project: { type: 'string' },
-        topic: { type: 'string' },
-        'ready-timeout-ms': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new StackOptionsError((err as Error).message);
-  }
+  const values = parseFlags(
+    argv,
+    {
+      ...Object.fromEntries(Object.keys(PORT_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+      exporter: { type: 'string' },
+      project: { type: 'string' },
+      topic: { type: 'string' },
+      'ready-timeout-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    (message) => new StackOptionsError(message),
+  );
 
   const ports = { ...DEFAULT_STACK_PORTS } as Record<keyof StackPorts, number>;
   for (const [flag, key] of Object.entries(PORT_FLAGS)) {
