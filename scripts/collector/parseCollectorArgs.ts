@@ -13,6 +13,7 @@ Local trace collector: OTLP/gRPC and OTLP/HTTP in, Jaeger's query API and a
 trace viewer out, recent traces kept in memory.
 
 Options:
+  --host <addr>      address to listen on (default 127.0.0.1)
   --grpc-port <n>    OTLP/gRPC port (default 4317; 0 = any free port)
   --http-port <n>    OTLP/HTTP port, POST /v1/traces (default 4318; 0 = any free port)
   --query-port <n>   Jaeger query API and viewer (default 16686; 0 = any free port)
@@ -29,6 +30,7 @@ export function parseCollectorArgs(argv: readonly string[]): CollectorCommand {
   const values = parseFlags(
     argv,
     {
+      host: { type: 'string' },
       'grpc-port': { type: 'string' },
       'http-port': { type: 'string' },
       'query-port': { type: 'string' },
@@ -39,7 +41,9 @@ export function parseCollectorArgs(argv: readonly string[]): CollectorCommand {
     (message) => new CollectorUsageError(message),
   );
   if (values.help === true) return { help: true };
+  if (values.host === '') throw new CollectorUsageError('--host must not be empty');
   const options: CollectorOptions = {
+    host: typeof values.host === 'string' ? values.host : undefined,
     grpcPort: integer(values['grpc-port'], '--grpc-port', 0, 65535),
     httpPort: integer(values['http-port'], '--http-port', 0, 65535),
     queryPort: integer(values['query-port'], '--query-port', 0, 65535),

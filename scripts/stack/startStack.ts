@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { startCollector } from '../collector/startCollector';
+import type { Collector, CollectorOptions } from '../collector/startCollector';
 import { startFirestoreEmulator } from '../firestoreEmulator/startFirestoreEmulator';
 import { startPubSubEmulator } from '../pubsubEmulator/startPubSubEmulator';
 import { assertPortsFree, findFreePort } from './assertPortsFree';
@@ -7,6 +7,7 @@ import type { WantedPort } from './assertPortsFree';
 import type { StackUrls } from './formatBanner';
 import type { StackOptions } from './parseStackOptions';
 import { provisionPubSub } from './provisionPubSub';
+import { startCollectorProcess } from './startCollectorProcess';
 import { describeExit, startChild } from './startChild';
 import type { RunningChild } from './startChild';
 import { waitForHttp } from './waitForHttp';
@@ -40,7 +41,8 @@ export interface StackDeps {
   readonly functionsFrameworkMain: string;
   /** Base environment of the function processes. */
   readonly env: NodeJS.ProcessEnv;
-  readonly startCollector: typeof startCollector;
+  /** The collector; by default its own process. `exited`, when given, is watched like a function's. */
+  readonly startCollector: (options: CollectorOptions) => Promise<Collector & { readonly exited?: Promise<unknown> }>;
   readonly startPubSubEmulator: typeof startPubSubEmulator;
   readonly startFirestoreEmulator: typeof startFirestoreEmulator;
   readonly provisionPubSub: typeof provisionPubSub;
@@ -54,7 +56,7 @@ export function defaultStackDeps(): StackDeps {
     repoRoot: REPO_ROOT,
     functionsFrameworkMain: path.join(REPO_ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js'),
     env: process.env,
-    startCollector,
+    startCollector: startCollectorProcess,
     startPubSubEmulator,
     startFirestoreEmulator,
     provisionPubSub,
@@ -63,8 +65,9 @@ export function defaultStackDeps(): StackDeps {
 
 /**
  * Starts the whole local pipeline and resolves once an order can be posted.
- * Services run in this process (they are our own code, start in milliseconds and
- * report their real ports when given port 0); the functions run as real
+ * The emulators run in this process (they are our own code, start in milliseconds and
+ * report their real ports when given port 0); the collector runs in its own process
+ * (see startCollectorProcess); the functions run as real
  * functions-framework processes, each with its own tracer provider and flush, as
  * on Cloud Run. On any start-up failure, whatever was started is stopped again.
  */
@@ -119,6 +122,13 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       log: (line) => deps.log(`[collector] ${line}`),
     });
     services.push(collector);
+    void collector.exited?.then(async () => {
+      if (closing) return;
+      const err = new Error('the collector exited unexpectedly; stopping the stack');
+      deps.log(`[stack] ${err.message}`);
+      await close();
+      reportFailure(err);
+    });
 
     let firestore = options.firestoreEmulatorHost;
     if (!firestore) {

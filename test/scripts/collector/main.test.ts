@@ -66,11 +66,11 @@ void describe('collector CLI', () => {
 
 void describe('parseCollectorArgs', () => {
   void it('reads every flag', () => {
-    assert.deepEqual(parseCollectorArgs(['--grpc-port', '1', '--http-port=2', '--query-port', '3', '--max-traces', '4', '--file', 'f.jsonl']), {
+    assert.deepEqual(parseCollectorArgs(['--host', '127.0.0.2', '--grpc-port', '1', '--http-port=2', '--query-port', '3', '--max-traces', '4', '--file', 'f.jsonl']), {
       help: false,
-      options: { grpcPort: 1, httpPort: 2, queryPort: 3, maxTraces: 4, file: 'f.jsonl' },
+      options: { host: '127.0.0.2', grpcPort: 1, httpPort: 2, queryPort: 3, maxTraces: 4, file: 'f.jsonl' },
     });
-    assert.deepEqual(parseCollectorArgs([]), { help: false, options: { grpcPort: undefined, httpPort: undefined, queryPort: undefined, maxTraces: undefined, file: undefined } });
+    assert.deepEqual(parseCollectorArgs([]), { help: false, options: { host: undefined, grpcPort: undefined, httpPort: undefined, queryPort: undefined, maxTraces: undefined, file: undefined } });
     assert.deepEqual(parseCollectorArgs(['--help']), { help: true });
   });
 
