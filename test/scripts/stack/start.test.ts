@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { isAlive } from '../../support/isAlive';
 
 // The `npm start` front end, driven as a user would: flags in, text and exit code out.
 const CLI = path.join(__dirname, '..', '..', '..', 'scripts', 'start.js');
@@ -60,14 +61,6 @@ function run(args: string[]): Run {
   };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 void describe('npm start (scripts/start.js)', () => {
   void it('--help prints usage and exits 0', async () => {

@@ -6,17 +6,10 @@ import { findFreePort } from '../../../scripts/stack/assertPortsFree';
 import { describeExit, startChild } from '../../../scripts/stack/startChild';
 import type { RunningChild } from '../../../scripts/stack/startChild';
 import { waitForHttp } from '../../../scripts/stack/waitForHttp';
+import { isAlive } from '../../support/isAlive';
 
 const FAKE = path.join(__dirname, 'fixtures', 'fakeFunction.js');
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function startFake(mode: string, lines: string[]): Promise<{ child: RunningChild; url: string }> {
   const port = await findFreePort('127.0.0.1');

@@ -2,20 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startCollectorProcess } from '../../../scripts/stack/startCollectorProcess';
+import { isAlive } from '../../support/isAlive';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('runs the collector as its own process on free ports and stops it', async () => {
   const collector = await startCollectorProcess({ grpcPort: 0, httpPort: 0, queryPort: 0 });
   try {
-    assert.ok(collector.pid && collector.pid !== process.pid && alive(collector.pid));
+    assert.ok(collector.pid && collector.pid !== process.pid && isAlive(collector.pid));
     assert.ok(collector.grpcPort > 0 && collector.httpPort > 0 && collector.queryPort > 0);
     const posted = await fetch(`http://${collector.host}:${collector.httpPort}/v1/traces`, {
       method: 'POST',
@@ -35,7 +28,7 @@ test('runs the collector as its own process on free ports and stops it', async (
   } finally {
     await collector.close();
   }
-  assert.equal(alive(collector.pid!), false, 'the collector process is gone after close()');
+  assert.equal(isAlive(collector.pid!), false, 'the collector process is gone after close()');
 });
 
 test('a port in use is reported as EADDRINUSE', async () => {
