@@ -22,7 +22,10 @@ export function routeJsonParseErrorsToFunction(): void {
     const middleware = original(options);
     return (req, res, next) =>
       middleware(req, res, (error?: unknown) => {
-        if ((error as { type?: unknown } | undefined)?.type === 'entity.parse.failed') {
+        // CloudEvent deliveries (ce-* headers) keep the framework's own 400: a push body
+        // that is not JSON is a transport failure for Pub/Sub to retry, not an order.
+        const isCloudEvent = (req as { headers?: Record<string, unknown> }).headers?.['ce-id'] !== undefined;
+        if ((error as { type?: unknown } | undefined)?.type === 'entity.parse.failed' && !isCloudEvent) {
           (req as Record<symbol, unknown>)[PARSE_ERROR] = (error as Error).message;
           return next();
         }

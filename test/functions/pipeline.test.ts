@@ -270,3 +270,28 @@ test('X-Cloud-Trace-Context is honoured alone, and W3C traceparent wins when bot
   await nextMessage();
   await nextMessage();
 });
+
+test('structured-mode CloudEvents are processed like binary ones', async () => {
+  const { body } = await request(createOrder).post('/').send(ORDER).expect(202);
+  const message = await nextMessage();
+  await request(processOrder)
+    .post('/')
+    .set('content-type', 'application/cloudevents+json')
+    .send(
+      JSON.stringify({
+        specversion: '1.0',
+        id: message.id,
+        type: 'google.cloud.pubsub.topic.v1.messagePublished',
+        source: `//pubsub.googleapis.com/projects/${PROJECT}/topics/orders`,
+        datacontenttype: 'application/json',
+        data: {
+          message: { data: message.data.toString('base64'), attributes: message.attributes, messageId: message.id, publishTime: message.publishTime.toISOString() },
+          subscription: `projects/${PROJECT}/subscriptions/orders-processOrder`,
+        },
+      }),
+    )
+    .expect(204);
+  const consumer = one(spansOf(body.traceId), (s) => s.kind === SpanKind.CONSUMER, 'consumer span');
+  assert.equal(consumer.attributes['orders.result'], 'processed');
+  assert.equal((await db.collection('orders').doc(body.orderId).get()).data()?.status, 'processed');
+});
