@@ -9,6 +9,8 @@ export interface Config {
   /** service.name on every span: OTEL_SERVICE_NAME, else the deployed service, else the target. */
   readonly serviceName: string;
   readonly tracesExporter: TracesExporterName;
+  /** OTLP transport: gRPC (4317) or HTTP (4318; JSON, which every collector accepts). */
+  readonly otlpProtocol: 'grpc' | 'http';
   /** OTEL_SDK_DISABLED=true: no provider, no instrumentation, no flush (the untraced baseline). */
   readonly sdkDisabled: boolean;
   /** Upper bound on the flush an invocation waits for before it answers. */
@@ -56,6 +58,7 @@ export function loadConfig(
       targetFromArgv(argv) ??
       'orders',
     tracesExporter: exporterName(env, onGcp),
+    otlpProtocol: otlpProtocol(env),
     sdkDisabled: booleanFlag(env, 'OTEL_SDK_DISABLED'),
     flushTimeoutMs: positiveInt(env, 'FLUSH_TIMEOUT_MS', 3000, 60_000),
     onGcp,
@@ -87,6 +90,16 @@ function exporterName(env: Readonly<Record<string, string | undefined>>, onGcp: 
   if (GCP_ALIASES.has(first)) return 'gcp';
   if ((EXPORTERS as readonly string[]).includes(first)) return first as TracesExporterName;
   throw new ConfigError('OTEL_TRACES_EXPORTER', `"${raw}" is not one of console, otlp, gcp, none`);
+}
+
+function otlpProtocol(env: Readonly<Record<string, string | undefined>>): 'grpc' | 'http' {
+  const name = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const raw = nonEmpty(env, name)?.toLowerCase() ?? 'grpc';
+  if (raw === 'grpc') return 'grpc';
+  // http/protobuf is sent as http/json: the protobuf HTTP exporter is not a dependency,
+  // and collectors accept both on the same /v1/traces endpoint.
+  if (raw === 'http/json' || raw === 'http/protobuf') return 'http';
+  throw new ConfigError(name, `"${raw}" is not one of grpc, http/json, http/protobuf`);
 }
 
 function booleanFlag(env: Readonly<Record<string, string | undefined>>, name: string): boolean {

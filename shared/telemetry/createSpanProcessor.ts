@@ -34,11 +34,10 @@ export function createSpanProcessor(config: Config, exporterOverride?: SpanExpor
   }
 }
 
-/** OTLP over gRPC (the default, port 4317) or HTTP (`OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf|http/json`). */
+/** OTLP over gRPC (the default, port 4317) or HTTP (`OTEL_EXPORTER_OTLP_PROTOCOL=http/json`). */
 function createOtlpExporter(config: Config): SpanExporter {
-  const protocol = (process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? process.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'grpc').trim();
   const timeoutMillis = config.flushTimeoutMs;
-  if (protocol.startsWith('http')) {
+  if (config.otlpProtocol === 'http') {
     const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
     return new OTLPTraceExporter({ timeoutMillis });
   }

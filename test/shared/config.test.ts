@@ -35,6 +35,11 @@ const cases: ReadonlyArray<{ env: Record<string, string>; key: keyof ReturnType<
   { env: { OTEL_SDK_DISABLED: 'true' }, key: 'sdkDisabled', expected: true },
   { env: { OTEL_SDK_DISABLED: 'false' }, key: 'sdkDisabled', expected: false },
   { env: { FLUSH_TIMEOUT_MS: '250' }, key: 'flushTimeoutMs', expected: 250 },
+  { env: {}, key: 'otlpProtocol', expected: 'grpc' },
+  { env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }, key: 'otlpProtocol', expected: 'http' },
+  { env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' }, key: 'otlpProtocol', expected: 'http' },
+  { env: { FIRESTORE_ENABLE_TRACING: 'on' }, key: 'firestoreLibrarySpans', expected: true },
+  { env: {}, key: 'firestoreLibrarySpans', expected: false },
 ];
 for (const { env, key, expected } of cases) {
   test(`${JSON.stringify(env)} → ${key} = ${String(expected)}`, () => {
@@ -48,6 +53,7 @@ const bad: ReadonlyArray<[Record<string, string>, string]> = [
   [{ FLUSH_TIMEOUT_MS: 'soon' }, 'FLUSH_TIMEOUT_MS'],
   [{ ORDERS_TOPIC: 'a/b' }, 'ORDERS_TOPIC'],
   [{ OTEL_SDK_DISABLED: 'maybe' }, 'OTEL_SDK_DISABLED'],
+  [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'udp' }, 'OTEL_EXPORTER_OTLP_PROTOCOL'],
 ];
 for (const [env, variable] of bad) {
   test(`${JSON.stringify(env)} is rejected naming ${variable}`, () => {
