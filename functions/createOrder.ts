@@ -21,6 +21,7 @@ interface HttpResult {
 export function createOrderHandler(deps: Dependencies): HttpFunction {
   return async (req, res) => {
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const invocation = invocationId(req);
     const result = await runInvocation(
       deps.tracing,
       {
@@ -29,8 +30,8 @@ export function createOrderHandler(deps: Dependencies): HttpFunction {
         parent,
         attributes: {
           'faas.trigger': 'http',
-          'faas.invocation_id': invocationId(req),
-          'faas.invocation.id': invocationId(req),
+          'faas.invocation_id': invocation,
+          'faas.invocation.id': invocation,
           'http.request.method': req.method,
           'http.route': '/',
           'url.path': req.path,

@@ -1,5 +1,5 @@
-// Tracing must be set up before anything loads a Google client library: gRPC
-// instrumentation only hooks @grpc/grpc-js if it is registered first. Keep this first.
+// Tracing must be set up before anything loads a Google client library: the gRPC
+// patch must be in place before they build their gRPC clients. Keep this first.
 import { config, tracing } from '../shared/telemetry/register';
 import { cloudEvent, http } from '@google-cloud/functions-framework';
 import { createOrderHandler } from './createOrder';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { OrderInput } from './order';
 
-export const MAX_ITEMS = 100;
+const MAX_ITEMS = 100;
 
 const orderItemSchema = z.strictObject({
   sku: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),

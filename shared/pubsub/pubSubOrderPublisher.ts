@@ -14,23 +14,27 @@ import { withDeadline } from '../withDeadline';
  */
 export class PubSubOrderPublisher implements OrderPublisher {
   private readonly tracer = trace.getTracer(TRACER_NAME);
+  /** `projects/P/topics/orders` → `orders`, as spans name the destination. */
+  private readonly topicName: string;
 
   constructor(
     private readonly topic: Topic,
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    this.topicName = topic.name.split('/').pop() ?? topic.name;
+  }
 
   publish(message: OrderMessage): Promise<string> {
     const data = Buffer.from(JSON.stringify(message));
     return this.tracer.startActiveSpan(
-      `send ${this.topic.name.split('/').pop() ?? this.topic.name}`,
+      `send ${this.topicName}`,
       {
         kind: SpanKind.PRODUCER,
         attributes: {
           'messaging.system': 'gcp_pubsub',
           'messaging.operation.type': 'send',
           'messaging.operation.name': 'send',
-          'messaging.destination.name': this.topic.name.split('/').pop() ?? this.topic.name,
+          'messaging.destination.name': this.topicName,
           'messaging.message.body.size': data.length,
           'orders.order_id': message.orderId,
         },

@@ -30,6 +30,9 @@ function getterFor(prefix: string): TextMapGetter<Readonly<Record<string, unknow
   };
 }
 
+// Lookup order: `traceparent` first, then the Pub/Sub library's `googclient_traceparent`.
+const ATTRIBUTE_GETTERS = [getterFor(''), getterFor(PUBSUB_LIBRARY_PREFIX)];
+
 /** Message attributes that carry `ctx`: `traceparent`/`tracestate` and the library's `googclient_` copies. */
 export function injectIntoAttributes(ctx: Context): Record<string, string> {
   const plain: Record<string, string> = {};
@@ -46,8 +49,8 @@ export function injectIntoAttributes(ctx: Context): Record<string, string> {
 export function extractFromAttributes(attributes: unknown): SpanContext | undefined {
   if (typeof attributes !== 'object' || attributes === null) return undefined;
   const carrier = attributes as Readonly<Record<string, unknown>>;
-  for (const prefix of ['', PUBSUB_LIBRARY_PREFIX]) {
-    const spanContext = trace.getSpanContext(w3c.extract(ROOT_CONTEXT, carrier, getterFor(prefix)));
+  for (const getter of ATTRIBUTE_GETTERS) {
+    const spanContext = trace.getSpanContext(w3c.extract(ROOT_CONTEXT, carrier, getter));
     if (spanContext && trace.isSpanContextValid(spanContext)) return spanContext;
   }
   return undefined;

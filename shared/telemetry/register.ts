@@ -1,7 +1,7 @@
 /**
  * Side-effect module: reads the configuration and starts tracing, once. Import it
- * before anything that loads a Google client library (gRPC instrumentation must hook
- * @grpc/grpc-js first).
+ * before anything that loads a Google client library (the gRPC patch must be in place
+ * before they build their gRPC clients).
  */
 import { loadConfig } from '../config';
 import type { Config } from '../config';

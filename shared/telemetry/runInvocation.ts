@@ -47,8 +47,9 @@ export async function runInvocation<T>(
   try {
     return await context.with(trace.setSpan(invocationContext, span), () => work(span));
   } catch (error) {
-    span.recordException(error instanceof Error ? error : String(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    const exception = error instanceof Error ? error : String(error);
+    span.recordException(exception);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: typeof exception === 'string' ? exception : exception.message });
     throw error;
   } finally {
     span.end();

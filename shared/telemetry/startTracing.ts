@@ -37,7 +37,7 @@ const AUTH_HOSTS = new Set(['metadata.google.internal', '169.254.169.254', 'oaut
 
 /**
  * Sets up tracing for this process. Must run before any Google client library is
- * loaded: gRPC instrumentation hooks `@grpc/grpc-js` only if registered first.
+ * loaded: the gRPC patch must be in place before they build their gRPC clients.
  */
 export function startTracing(config: Config, options: TracingOptions = {}): Tracing {
   const processor = config.sdkDisabled ? undefined : createSpanProcessor(config, options.exporter);

@@ -13,8 +13,3 @@ export function initTracing(config: Config, options?: TracingOptions): Tracing {
   return current;
 }
 
-/** The process's tracing; throws if `initTracing` has not run (a load-order bug). */
-export function getTracing(): Tracing {
-  if (!current) throw new Error('tracing is not initialised: load shared/telemetry/register before the functions');
-  return current;
-}
