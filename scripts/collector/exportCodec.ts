@@ -10,11 +10,11 @@ export interface PartialSuccess {
 }
 
 /** Decodes an ExportTraceServiceRequest body; never throws. */
-export function decodeExportRequest(body: Uint8Array, encoding: OtlpEncoding): NormalizeResult {
+export function decodeExportRequest(body: Buffer, encoding: OtlpEncoding): NormalizeResult {
   let message: unknown;
   try {
     if (encoding === 'json') {
-      message = body.length === 0 ? {} : JSON.parse(Buffer.from(body).toString('utf8'));
+      message = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } else {
       const decoded = otlpTypes.exportRequest.decode(body);
       // Bytes stay Uint8Array; int64/fixed64 become decimal strings like OTLP/JSON.

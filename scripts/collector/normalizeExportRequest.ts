@@ -14,6 +14,7 @@ export type NormalizeResult =
 class ShapeError extends Error {}
 
 type Obj = Readonly<Record<string, unknown>>;
+type Origin = Pick<StoredSpan, 'serviceName' | 'resource' | 'scope'>;
 
 const SPAN_KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
 const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
@@ -27,14 +28,18 @@ export function normalizeExportRequest(request: unknown): NormalizeResult {
       const resource = optionalObject(field(resourceSpans, 'resource'), 'resource');
       const resourceAttributes = attributes(resource ? field(resource, 'attributes') : undefined);
       const serviceName = resourceAttributes.find((a) => a.key === 'service.name' && a.type === 'string')?.value;
+      // Once per resource, not per span: every span of a batch shares these (read-only) values.
+      const fromResource = {
+        serviceName: typeof serviceName === 'string' ? serviceName : 'unknown_service',
+        resource: resourceAttributes.filter((a) => a.key !== 'service.name'),
+      };
       for (const scopeSpans of objects(field(resourceSpans, 'scopeSpans', 'scope_spans'), 'scopeSpans')) {
         const scope = optionalObject(field(scopeSpans, 'scope'), 'scope');
+        let origin: Origin | undefined;
         for (const span of objects(field(scopeSpans, 'spans'), 'spans')) {
-          const stored = toStoredSpan(span, {
-            serviceName: typeof serviceName === 'string' ? serviceName : 'unknown_service',
-            resource: resourceAttributes.filter((a) => a.key !== 'service.name'),
-            scope: { name: str(scope ? field(scope, 'name') : undefined), version: str(scope ? field(scope, 'version') : undefined) },
-          });
+          // Read at the first span, so a scope without spans is never checked.
+          origin ??= { ...fromResource, scope: { name: str(scope ? field(scope, 'name') : undefined), version: str(scope ? field(scope, 'version') : undefined) } };
+          const stored = toStoredSpan(span, origin);
           if (typeof stored === 'string') {
             rejected += 1;
             rejectReason ||= stored;
@@ -50,10 +55,7 @@ export function normalizeExportRequest(request: unknown): NormalizeResult {
   }
 }
 
-function toStoredSpan(
-  span: Obj,
-  origin: Pick<StoredSpan, 'serviceName' | 'resource' | 'scope'>,
-): StoredSpan | string {
+function toStoredSpan(span: Obj, origin: Origin): StoredSpan | string {
   const traceId = id(field(span, 'traceId', 'trace_id'), 16);
   const spanId = id(field(span, 'spanId', 'span_id'), 8);
   const rawParent = field(span, 'parentSpanId', 'parent_span_id');

@@ -1,11 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { decodeExportRequest, encodeExportResponse } from './exportCodec';
+import type { ListeningServer } from './listen';
 import { MAX_BODY_BYTES, type SpanSink } from './spanSink';
-
-export interface GrpcReceiver {
-  readonly port: number;
-  close(): Promise<void>;
-}
 
 const identity = (value: Buffer): Buffer => value;
 
@@ -24,7 +20,7 @@ const traceService: grpc.ServiceDefinition = {
 };
 
 /** OTLP/gRPC TraceService on host:port (0 = a free port). */
-export function startGrpcReceiver(host: string, port: number, sink: SpanSink): Promise<GrpcReceiver> {
+export function startGrpcReceiver(host: string, port: number, sink: SpanSink): Promise<ListeningServer> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_BODY_BYTES,
   });
