@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../cli/parseFlags';
 
 export interface EmulatorCliOptions {
   readonly help: boolean;
@@ -20,22 +20,16 @@ export class UsageError extends Error {
 }
 
 export function parseEmulatorArgs(argv: readonly string[]): EmulatorCliOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const values = parseFlags(
+    argv,
+    { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    (message) => new UsageError(message),
+  );
   const port = Number(values.port ?? '8085');
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port must be an integer 0-65535, got "${values.port ?? ''}"`);
+    throw new UsageError(`--port must be an integer 0-65535, got "${String(values.port ?? '')}"`);
   }
-  const host = values.host ?? '127.0.0.1';
+  const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
   if (host === '') throw new UsageError('--host must not be empty');
   return { help: values.help === true, host, port };
 }

@@ -52,8 +52,7 @@ export class PubSubStore {
   }
 
   listTopics(project: unknown): readonly TopicProto[] {
-    const id = parseProjectName(project);
-    return [...this.topics.values()].map((t) => t.proto).filter((t) => t.name.startsWith(`projects/${id}/`)).sort(byName);
+    return inProject(project, [...this.topics.values()].map((t) => t.proto));
   }
 
   listTopicSubscriptions(topic: unknown): readonly string[] {
@@ -102,8 +101,7 @@ export class PubSubStore {
   }
 
   listSubscriptions(project: unknown): readonly SubscriptionProto[] {
-    const id = parseProjectName(project);
-    return [...this.subscriptions.values()].map((s) => s.proto).filter((s) => s.name.startsWith(`projects/${id}/`)).sort(byName);
+    return inProject(project, [...this.subscriptions.values()].map((s) => s.proto));
   }
 
   deleteSubscription(name: unknown): void {
@@ -199,4 +197,8 @@ export class PubSubStore {
   }
 }
 
-const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+/** The resources of `projects/{project}` (validated), sorted by name as the real service lists them. */
+function inProject<T extends { readonly name: string }>(project: unknown, protos: T[]): readonly T[] {
+  const prefix = `projects/${parseProjectName(project)}/`;
+  return protos.filter((p) => p.name.startsWith(prefix)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

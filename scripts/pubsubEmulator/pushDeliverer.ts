@@ -2,7 +2,7 @@ import type { PostAgents } from './httpPost';
 import { httpPost } from './httpPost';
 import type { SubscriptionEntry } from './pubsubStore';
 import { pushRequest } from './pushRequest';
-import type { Consumer, Delivery, LeaseOwner } from './subscriptionQueue';
+import type { Consumer, Delivery } from './subscriptionQueue';
 
 // The statuses the real service treats as an acknowledgement.
 const ACK_STATUSES = new Set([102, 200, 201, 202, 204]);
@@ -16,7 +16,7 @@ export interface PushDelivererOptions {
 }
 
 /** Delivers one push subscription's messages by HTTP POST, acking on 2xx and nacking otherwise. */
-export class PushDeliverer implements Consumer, LeaseOwner {
+export class PushDeliverer implements Consumer {
   private inFlight = 0;
   private stopped = false;
   private readonly abort = new AbortController();
@@ -45,15 +45,12 @@ export class PushDeliverer implements Consumer, LeaseOwner {
     this.stop();
   }
 
-  leaseEnded(): void {
-    // In-flight count is kept by deliver(); nothing else to release.
-  }
-
   private pump(): void {
     // The lease outlives the POST's own timeout, so a slow endpoint never sees a duplicate in parallel.
     const leaseMs = this.options.timeoutMs + 5_000;
     while (!this.stopped && this.inFlight < this.options.maxInFlight) {
-      const [delivery] = this.entry.queue.take(1, leaseMs, this);
+      // No lease owner: deliver() itself counts what is in flight.
+      const [delivery] = this.entry.queue.take(1, leaseMs);
       if (!delivery) return;
       this.inFlight += 1;
       void this.deliver(delivery);

@@ -12,7 +12,7 @@ export interface MessageRecord {
   failures: number;
 }
 
-/** Whoever holds leases (a streaming pull, the push deliverer) hears when one ends. */
+/** Whoever counts its leases (a streaming pull's flow control) hears when one ends. */
 export interface LeaseOwner {
   leaseEnded(): void;
 }

@@ -19,14 +19,9 @@ export function validateAckDeadline(seconds: number | undefined): number {
 export function validatePushConfig(pushConfig: PushConfigProto | null | undefined): PushConfigProto | undefined {
   const endpoint = pushConfig?.pushEndpoint ?? '';
   if (!pushConfig || endpoint === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw invalidArgument(`Invalid push_endpoint: ${endpoint}. It must be an absolute http(s) URL.`);
-  }
+  const protocol = URL.parse(endpoint)?.protocol;
   // The real service insists on https; http is allowed here because local functions listen on plain http.
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+  if (protocol !== 'http:' && protocol !== 'https:') {
     throw invalidArgument(`Invalid push_endpoint: ${endpoint}. It must be an absolute http(s) URL.`);
   }
   return { ...pushConfig, pushEndpoint: endpoint, attributes: { ...(pushConfig.attributes ?? {}) } };

@@ -11,7 +11,6 @@ const MAIN = path.join(__dirname, '..', '..', '..', 'scripts', 'pubsubEmulator',
 interface Run {
   readonly code: Promise<number | null>;
   readonly output: () => string;
-  readonly pid: number | undefined;
   kill(signal: NodeJS.Signals): void;
 }
 
@@ -23,7 +22,6 @@ function run(args: readonly string[]): Run {
   return {
     code: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
     output: () => output,
-    pid: child.pid,
     kill: (signal) => child.kill(signal),
   };
 }
