@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { runCli } from './cli/runCli';
 import type { BenchResult } from './bench/benchResult';
 import { formatBenchResult } from './bench/benchResult';
 import { coldStartBench } from './bench/coldStartBench';
@@ -7,24 +8,13 @@ import { e2eBench } from './bench/e2eBench';
 import { flushBench } from './bench/flushBench';
 import { overheadBench } from './bench/overheadBench';
 import type { OverheadOutcome } from './bench/overheadBench';
+import type { BenchOptions } from './bench/parseBenchOptions';
 import { BENCH_HELP, BenchOptionsError, parseBenchOptions } from './bench/parseBenchOptions';
 
 // Exit codes: 0 ran (missed targets are reported, not failures), 1 a benchmark could not run, 2 bad usage.
-async function main(): Promise<number> {
-  let options;
-  try {
-    options = parseBenchOptions(process.argv.slice(2));
-  } catch (err) {
-    if (err instanceof BenchOptionsError) {
-      console.error(`${err.message}\nRun with --help for the options.`);
-      return 2;
-    }
-    throw err;
-  }
-  if (options.help) {
-    console.log(BENCH_HELP);
-    return 0;
-  }
+runCli({ parse: parseBenchOptions, usageError: BenchOptionsError, help: BENCH_HELP, run: bench });
+
+async function bench(options: BenchOptions): Promise<number> {
   const log = (line: string): void => console.log(`  … ${line}`);
   const wants = (name: string): boolean => options.only.includes(name as never);
   const results: BenchResult[] = [];
@@ -61,11 +51,3 @@ async function main(): Promise<number> {
   console.log(`\nJSON: ${path.resolve(options.json)}`);
   return failures.length ? 1 : 0;
 }
-
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { runCli } from './cli/runCli';
 import { formatSummary } from './load/formatSummary';
+import type { LoadOptions } from './load/parseLoadOptions';
 import { LOAD_HELP, LoadOptionsError, parseLoadOptions } from './load/parseLoadOptions';
 import { progressReporter } from './load/progressReporter';
 import { renderHtmlReport } from './load/renderHtmlReport';
@@ -8,21 +10,9 @@ import { IdTokenError, resolveIdToken } from './load/resolveIdToken';
 import { runLoadTest } from './load/runLoadTest';
 
 // Exit codes: 0 all good, 1 incomplete traces / unprocessed orders / too many errors, 2 bad usage.
-async function main(): Promise<number> {
-  let options;
-  try {
-    options = parseLoadOptions(process.argv.slice(2), process.env);
-  } catch (err) {
-    if (err instanceof LoadOptionsError) {
-      console.error(`${err.message}\nRun with --help for the options.`);
-      return 2;
-    }
-    throw err;
-  }
-  if (options.help) {
-    console.log(LOAD_HELP);
-    return 0;
-  }
+runCli({ parse: parseLoadOptions, usageError: LoadOptionsError, help: LOAD_HELP, run: load });
+
+async function load(options: LoadOptions): Promise<number> {
   let idToken = options.idToken;
   if (options.remote) {
     try {
@@ -55,12 +45,3 @@ async function writeOut(file: string, text: string): Promise<void> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await writeFile(file, text);
 }
-
-main().then(
-  // Exit explicitly: keep-alive sockets and gRPC channels can hold the loop open.
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);

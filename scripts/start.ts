@@ -1,24 +1,13 @@
+import { runCli } from './cli/runCli';
 import { formatBanner } from './stack/formatBanner';
+import type { StackOptions } from './stack/parseStackOptions';
 import { STACK_HELP, StackOptionsError, parseStackOptions } from './stack/parseStackOptions';
 import { startStack } from './stack/startStack';
 
 // Exit codes: 0 stopped on request, 1 could not start or a part died, 2 bad options.
-async function main(): Promise<number> {
-  let options;
-  try {
-    options = parseStackOptions(process.argv.slice(2), process.env);
-  } catch (err) {
-    if (err instanceof StackOptionsError) {
-      console.error(`${err.message}\nRun with --help for the options.`);
-      return 2;
-    }
-    throw err;
-  }
-  if (options.help) {
-    console.log(STACK_HELP);
-    return 0;
-  }
+runCli({ parse: parseStackOptions, usageError: StackOptionsError, help: STACK_HELP, run: runStack });
 
+async function runStack(options: StackOptions): Promise<number> {
   // This process talks to the emulators with Google clients; off GCP their auth
   // would probe a metadata server and warn. An explicit setting is kept.
   process.env.METADATA_SERVER_DETECTION ??= 'none';
@@ -74,14 +63,3 @@ async function main(): Promise<number> {
   console.log('Stopped.');
   return 0;
 }
-
-main().then(
-  (code) => {
-    // Exit explicitly: gRPC servers and keep-alive sockets can hold the loop open.
-    process.exit(code);
-  },
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);

@@ -1,25 +1,23 @@
-import { parseStackOptions } from '../stack/parseStackOptions';
+import { readFile } from 'node:fs/promises';
+import { FREE_PORT_ARGS, parseStackOptions } from '../stack/parseStackOptions';
 import { startStack } from '../stack/startStack';
 import type { Stack } from '../stack/startStack';
-
-const FREE_PORTS = ['--create-port=0', '--process-port=0', '--pubsub-port=0', '--firestore-port=0', '--otlp-grpc-port=0', '--otlp-http-port=0', '--query-port=0'];
 
 /**
  * A whole stack on free ports (a developer's `npm start` keeps its ports), its own
  * emulators, quiet. `traced: false` is the untraced baseline: OTEL_SDK_DISABLED=true.
  */
-export function startBenchStack(traced: boolean, log: (line: string) => void = () => undefined): Promise<Stack> {
+export function startBenchStack(traced: boolean): Promise<Stack> {
   // The stack provisions Pub/Sub from this process; off GCP, Google auth would probe
   // a metadata server first (and warn).
   process.env.METADATA_SERVER_DETECTION ??= 'none';
   const env: NodeJS.ProcessEnv = { ...process.env, PUBSUB_EMULATOR_HOST: '', FIRESTORE_EMULATOR_HOST: '', OTEL_SDK_DISABLED: traced ? 'false' : 'true' };
-  return startStack(parseStackOptions(FREE_PORTS, env), { env, log });
+  return startStack(parseStackOptions(FREE_PORT_ARGS, env), { env, log: () => undefined });
 }
 
 /** Peak resident set (VmHWM) of a process in KiB, from /proc; undefined off Linux. */
 export async function peakRssKiB(pid: number | undefined): Promise<number | undefined> {
   if (pid === undefined) return undefined;
-  const { readFile } = await import('node:fs/promises');
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);

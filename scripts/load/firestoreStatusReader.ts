@@ -17,7 +17,6 @@ export function firestoreStatusReader(hostPort: string, projectId: string, colle
       const statuses = new Map<string, string | undefined>();
       for (let i = 0; i < orderIds.length; i += 200) {
         const refs = orderIds.slice(i, i + 200).map((id) => db.collection(collection).doc(id));
-        if (refs.length === 0) continue;
         const snapshots = await db.getAll(...refs);
         for (const snap of snapshots) {
           const status: unknown = snap.exists ? snap.get('status') : undefined;

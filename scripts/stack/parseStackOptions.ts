@@ -56,6 +56,9 @@ const PORT_FLAGS = {
   'query-port': 'query',
 } as const satisfies Record<string, keyof StackPorts>;
 
+/** Every port flag set to 0: a whole stack on free ports (tests, benchmarks). */
+export const FREE_PORT_ARGS: readonly string[] = Object.keys(PORT_FLAGS).map((flag) => `--${flag}=0`);
+
 const EXPORTERS: readonly StackExporter[] = ['otlp', 'console', 'none'];
 
 export const STACK_HELP = `Usage: npm start -- [options]

@@ -97,6 +97,14 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     })();
     return closing;
   };
+  // A part that dies unasked takes the stack down; one dying because we close it does not.
+  const partDied = async (what: string): Promise<void> => {
+    if (closing) return;
+    const err = new Error(`${what}; stopping the stack`);
+    deps.log(`[stack] ${err.message}`);
+    await close();
+    reportFailure(err);
+  };
 
   const wanted: WantedPort[] = [
     { part: 'createOrder', port: ports.createOrder, hint: 'set --create-port' },
@@ -122,13 +130,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       log: (line) => deps.log(`[collector] ${line}`),
     });
     services.push(collector);
-    void collector.exited?.then(async () => {
-      if (closing) return;
-      const err = new Error('the collector exited unexpectedly; stopping the stack');
-      deps.log(`[stack] ${err.message}`);
-      await close();
-      reportFailure(err);
-    });
+    void collector.exited?.then(() => partDied('the collector exited unexpectedly'));
 
     let firestore = options.firestoreEmulatorHost;
     if (!firestore) {
@@ -171,13 +173,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       });
       children.push(child);
       deps.log(`[stack] ${target} started as pid ${child.pid ?? '?'} on port ${port}`);
-      void child.exited.then(async (exit) => {
-        if (closing) return;
-        const err = new Error(`${target} (pid ${child.pid ?? '?'}) ${describeExit(exit)}; stopping the stack`);
-        deps.log(`[stack] ${err.message}`);
-        await close();
-        reportFailure(err);
-      });
+      void child.exited.then((exit) => partDied(`${target} (pid ${child.pid ?? '?'}) ${describeExit(exit)}`));
       return child;
     };
     const createOrder = spawnFunction('createOrder', createPort, []);

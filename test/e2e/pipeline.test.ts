@@ -7,7 +7,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Firestore } from '@google-cloud/firestore';
-import { parseStackOptions } from '../../scripts/stack/parseStackOptions';
+import { FREE_PORT_ARGS, parseStackOptions } from '../../scripts/stack/parseStackOptions';
 import { startStack } from '../../scripts/stack/startStack';
 import type { Stack } from '../../scripts/stack/startStack';
 
@@ -83,10 +83,7 @@ void describe('order pipeline end to end', () => {
   let clientProvider: BasicTracerProvider;
 
   before(async () => {
-    const options = parseStackOptions(
-      ['--create-port=0', '--process-port=0', '--pubsub-port=0', '--firestore-port=0', '--otlp-grpc-port=0', '--otlp-http-port=0', '--query-port=0'],
-      { GOOGLE_CLOUD_PROJECT: 'demo-e2e' },
-    );
+    const options = parseStackOptions(FREE_PORT_ARGS, { GOOGLE_CLOUD_PROJECT: 'demo-e2e' });
     const lines: string[] = [];
     try {
       stack = await startStack(options, { log: (line) => lines.push(line) });

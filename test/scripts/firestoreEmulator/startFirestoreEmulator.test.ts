@@ -21,6 +21,15 @@ void describe('startFirestoreEmulator', () => {
     await emulator.close();
   });
 
+  /** Two orders, both created as "received", for a batch to trip over. */
+  async function twoReceivedOrders(prefix: string) {
+    const existing = db.collection('orders').doc(`${prefix}-existing`);
+    const other = db.collection('orders').doc(`${prefix}-other`);
+    await existing.create({ status: 'received' });
+    await other.create({ status: 'received' });
+    return { existing, other };
+  }
+
   void it('binds loopback on a free port when asked for port 0', () => {
     assert.equal(emulator.host, '127.0.0.1');
     assert.ok(emulator.port > 0);
@@ -51,10 +60,7 @@ void describe('startFirestoreEmulator', () => {
   });
 
   void it('a batch whose create fails first leaves its later update unapplied', async () => {
-    const existing = db.collection('orders').doc('batch-existing');
-    const other = db.collection('orders').doc('batch-other');
-    await existing.create({ status: 'received' });
-    await other.create({ status: 'received' });
+    const { existing, other } = await twoReceivedOrders('batch');
     const batch = db.batch().create(existing, { status: 'dup' }).update(other, { status: 'processed' });
     await assert.rejects(batch.commit(), (err: { code?: number }) => err.code === ALREADY_EXISTS);
     assert.equal((await other.get()).get('status'), 'received');
@@ -63,10 +69,7 @@ void describe('startFirestoreEmulator', () => {
   // Limit, not a wish: the emulator applies a commit's writes one by one, so writes
   // BEFORE the failing one stay applied. Real Firestore would apply none.
   void it('LIMIT: a batch is not atomic when the failing create comes after an update', async () => {
-    const existing = db.collection('orders').doc('batch2-existing');
-    const other = db.collection('orders').doc('batch2-other');
-    await existing.create({ status: 'received' });
-    await other.create({ status: 'received' });
+    const { existing, other } = await twoReceivedOrders('batch2');
     const batch = db.batch().update(other, { status: 'processed' }).create(existing, { status: 'dup' });
     await assert.rejects(batch.commit(), (err: { code?: number }) => err.code === ALREADY_EXISTS);
     assert.equal((await other.get()).get('status'), 'processed', 'emulator applied the write before the failure');

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { parseStackOptions } from '../../../scripts/stack/parseStackOptions';
+import { FREE_PORT_ARGS, parseStackOptions } from '../../../scripts/stack/parseStackOptions';
 import { startStack } from '../../../scripts/stack/startStack';
 import type { Stack } from '../../../scripts/stack/startStack';
 import { runLoadTest } from '../../../scripts/load/runLoadTest';
-
-const ZERO_PORTS = ['--create-port=0', '--process-port=0', '--pubsub-port=0', '--firestore-port=0', '--otlp-grpc-port=0', '--otlp-http-port=0', '--query-port=0'];
 
 let stack: Stack | undefined;
 const logs: string[] = [];
@@ -13,7 +11,7 @@ const logs: string[] = [];
 before(async () => {
   // No emulator from the developer's shell: this test starts its own on free ports.
   const env = { ...process.env, PUBSUB_EMULATOR_HOST: '', FIRESTORE_EMULATOR_HOST: '' };
-  stack = await startStack(parseStackOptions(ZERO_PORTS, env), { log: (line) => logs.push(line), env });
+  stack = await startStack(parseStackOptions(FREE_PORT_ARGS, env), { log: (line) => logs.push(line), env });
 });
 
 after(async () => {

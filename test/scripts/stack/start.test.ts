@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { FREE_PORT_ARGS } from '../../../scripts/stack/parseStackOptions';
 import { isAlive } from '../../support/isAlive';
 
 // The `npm start` front end, driven as a user would: flags in, text and exit code out.
 const CLI = path.join(__dirname, '..', '..', '..', 'scripts', 'start.js');
-const FREE_PORTS = ['--create-port=0', '--process-port=0', '--pubsub-port=0', '--firestore-port=0', '--otlp-grpc-port=0', '--otlp-http-port=0', '--query-port=0'];
 
 interface Run {
   readonly pid: number;
@@ -81,7 +81,7 @@ void describe('npm start (scripts/start.js)', () => {
     await new Promise<void>((resolve) => blocker.listen({ host: '127.0.0.1', port: 0 }, resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const r = run([...FREE_PORTS, `--query-port=${port}`]);
+      const r = run([...FREE_PORT_ARGS, `--query-port=${port}`]);
       assert.equal(await r.exit, 1);
       assert.match(r.output(), new RegExp(`port ${port} \\(trace query API\\) is in use; set --query-port`));
     } finally {
@@ -90,7 +90,7 @@ void describe('npm start (scripts/start.js)', () => {
   });
 
   void it('starts, prints the banner, and on SIGINT stops its functions and exits 0', async () => {
-    const r = run(FREE_PORTS);
+    const r = run([...FREE_PORT_ARGS]);
     try {
       await r.waitFor(/Local stack ready in [\d.]+ s/, 90_000);
       const pids = [...r.output().matchAll(/\[stack\] (createOrder|processOrder) started as pid (\d+)/g)].map((m) => Number(m[2]));

@@ -3,24 +3,16 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { PortInUseError } from '../../../scripts/stack/assertPortsFree';
-import { parseStackOptions } from '../../../scripts/stack/parseStackOptions';
+import { FREE_PORT_ARGS, parseStackOptions } from '../../../scripts/stack/parseStackOptions';
 import type { StackOptions } from '../../../scripts/stack/parseStackOptions';
 import type { PubSubProvisioning } from '../../../scripts/stack/provisionPubSub';
 import { functionEnv, startStack } from '../../../scripts/stack/startStack';
 import type { StackDeps } from '../../../scripts/stack/startStack';
+import { isAlive as isPidAlive } from '../../support/isAlive';
 
 const FAKE_FF = path.join(__dirname, 'fixtures', 'fakeFunction.js');
-const FREE_PORTS = ['--create-port=0', '--process-port=0', '--pubsub-port=0', '--firestore-port=0', '--otlp-grpc-port=0', '--otlp-http-port=0', '--query-port=0'];
 
-function isAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const isAlive = (pid: number | undefined): boolean => pid !== undefined && isPidAlive(pid);
 
 /** Services replaced by recorders, functions by the fake functions-framework. */
 function fakeDeps(mode: string) {
@@ -52,7 +44,7 @@ function fakeDeps(mode: string) {
 }
 
 function options(argv: string[] = [], env: NodeJS.ProcessEnv = {}): StackOptions {
-  return { ...parseStackOptions([...FREE_PORTS, '--ready-timeout-ms=15000', ...argv], env), stopTimeoutMs: 2_000 };
+  return { ...parseStackOptions([...FREE_PORT_ARGS, '--ready-timeout-ms=15000', ...argv], env), stopTimeoutMs: 2_000 };
 }
 
 void describe('startStack (fake parts)', () => {
