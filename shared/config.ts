@@ -1,6 +1,15 @@
 /** Configuration, read once from the environment into a typed, readonly object. */
 
-export type TracesExporterName = 'console' | 'otlp' | 'gcp' | 'none';
+export type TracesExporterName = 'console' | 'otlp' | 'gcp' | 'gcp_otlp' | 'none';
+
+/** The standard OTEL_TRACES_SAMPLER values the SDK implements. */
+export type SamplerName =
+  | 'always_on'
+  | 'always_off'
+  | 'traceidratio'
+  | 'parentbased_always_on'
+  | 'parentbased_always_off'
+  | 'parentbased_traceidratio';
 
 export interface Config {
   readonly projectId: string;
@@ -25,6 +34,14 @@ export interface Config {
    * and the library's spans nearly double the spans per order.
    */
   readonly firestoreLibrarySpans: boolean;
+  /** OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (ratio 0..1, used by the *traceidratio samplers). */
+  readonly sampler: { readonly name: SamplerName; readonly ratio: number };
+  /** Longest attribute value kept on a span (longer strings are truncated). */
+  readonly attributeValueLengthLimit: number;
+  /** Cloud Trace API `host:port` for `gcp` (CLOUD_TRACE_ENDPOINT); unset: cloudtrace.googleapis.com:443. */
+  readonly cloudTraceEndpoint: string | undefined;
+  /** Telemetry API (OTLP/gRPC, TLS) URL for `gcp_otlp`: the standard OTLP endpoint variables, else Google's. */
+  readonly telemetryApiEndpoint: string;
 }
 
 export class ConfigError extends Error {
@@ -37,7 +54,7 @@ export class ConfigError extends Error {
   }
 }
 
-const EXPORTERS: readonly TracesExporterName[] = ['console', 'otlp', 'gcp', 'none'];
+const EXPORTERS: readonly TracesExporterName[] = ['console', 'otlp', 'gcp', 'gcp_otlp', 'none'];
 // Accepted spellings of the Cloud Trace exporter, as other Google samples name it.
 const GCP_ALIASES = new Set(['gcp', 'google_cloud_trace', 'cloud_trace', 'gcp_trace']);
 
@@ -64,6 +81,11 @@ export function loadConfig(
     onGcp,
     maxBodyBytes: positiveInt(env, 'MAX_BODY_BYTES', 64 * 1024, 32 * 1024 * 1024),
     firestoreLibrarySpans: ['on', 'true'].includes(nonEmpty(env, 'FIRESTORE_ENABLE_TRACING')?.toLowerCase() ?? ''),
+    sampler: sampler(env),
+    attributeValueLengthLimit: attributeValueLengthLimit(env),
+    cloudTraceEndpoint: hostPort(env, 'CLOUD_TRACE_ENDPOINT'),
+    telemetryApiEndpoint:
+      nonEmpty(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? nonEmpty(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? TELEMETRY_API_ENDPOINT,
   });
 }
 
@@ -89,7 +111,50 @@ function exporterName(env: Readonly<Record<string, string | undefined>>, onGcp: 
   const first = raw.split(',')[0]!.trim();
   if (GCP_ALIASES.has(first)) return 'gcp';
   if ((EXPORTERS as readonly string[]).includes(first)) return first as TracesExporterName;
-  throw new ConfigError('OTEL_TRACES_EXPORTER', `"${raw}" is not one of console, otlp, gcp, none`);
+  throw new ConfigError('OTEL_TRACES_EXPORTER', `"${raw}" is not one of ${EXPORTERS.join(', ')}`);
+}
+
+const SAMPLERS: readonly SamplerName[] = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
+// Google's OTLP endpoint for gcp_otlp (the Telemetry API); the standard OTLP variables override it.
+const TELEMETRY_API_ENDPOINT = 'https://telemetry.googleapis.com:443';
+// Long enough for any URL, user agent or error message we record; keeps a hostile header
+// (or a huge error) from bloating every export. Cloud Trace itself keeps 256 bytes per value.
+const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024;
+
+function sampler(env: Readonly<Record<string, string | undefined>>): Config['sampler'] {
+  // The OpenTelemetry default; the SDK would read the same variables, but silently fall back on a typo.
+  const name = (nonEmpty(env, 'OTEL_TRACES_SAMPLER')?.toLowerCase() ?? 'parentbased_always_on') as SamplerName;
+  if (!SAMPLERS.includes(name)) {
+    throw new ConfigError('OTEL_TRACES_SAMPLER', `"${name}" is not one of ${SAMPLERS.join(', ')}`);
+  }
+  const rawRatio = nonEmpty(env, 'OTEL_TRACES_SAMPLER_ARG');
+  if (rawRatio === undefined || !name.endsWith('traceidratio')) return { name, ratio: 1 };
+  const ratio = Number(rawRatio);
+  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
+    throw new ConfigError('OTEL_TRACES_SAMPLER_ARG', `"${rawRatio}" is not a ratio between 0 and 1`);
+  }
+  return { name, ratio };
+}
+
+function attributeValueLengthLimit(env: Readonly<Record<string, string | undefined>>): number {
+  // The span-specific variable wins over the general one, as in the SDK.
+  const name = nonEmpty(env, 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ? 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT' : 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT';
+  return positiveInt(env, name, DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, 1024 * 1024);
+}
+
+function hostPort(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+  const value = nonEmpty(env, name);
+  if (value !== undefined && !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(value)) {
+    throw new ConfigError(name, `"${value}" is not host:port (for example cloudtrace.googleapis.com:443)`);
+  }
+  return value;
 }
 
 function otlpProtocol(env: Readonly<Record<string, string | undefined>>): 'grpc' | 'http' {

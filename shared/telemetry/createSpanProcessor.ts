@@ -6,7 +6,7 @@ import type { Config } from '../config';
 
 /**
  * The span processor for the configured exporter: `console` exports each span as it
- * ends (the learning setup); `otlp` and `gcp` batch, and rely on the per-invocation
+ * ends (the learning setup); `otlp`, `gcp` and `gcp_otlp` batch, and rely on the per-invocation
  * flush to send before the function returns.
  */
 export function createSpanProcessor(config: Config, exporterOverride?: SpanExporter): SpanProcessor | undefined {
@@ -28,8 +28,12 @@ export function createSpanProcessor(config: Config, exporterOverride?: SpanExpor
     case 'otlp':
       return batch(createOtlpExporter(config));
     case 'gcp': {
-      const { TraceExporter } = require('@google-cloud/opentelemetry-cloud-trace-exporter') as typeof import('@google-cloud/opentelemetry-cloud-trace-exporter');
-      return batch(new TraceExporter({ projectId: config.projectId }));
+      const { createCloudTraceExporter } = require('./createCloudTraceExporter') as typeof import('./createCloudTraceExporter');
+      return batch(createCloudTraceExporter(config));
+    }
+    case 'gcp_otlp': {
+      const { createTelemetryApiExporter } = require('./createTelemetryApiExporter') as typeof import('./createTelemetryApiExporter');
+      return batch(createTelemetryApiExporter(config));
     }
   }
 }

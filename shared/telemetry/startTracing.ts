@@ -51,6 +51,9 @@ export function startTracing(config: Config, options: TracingOptions = {}): Trac
 
   const provider = new NodeTracerProvider({
     resource: createResource(config),
+    sampler: createSampler(config),
+    // Explicit, so our default applies; config already took the standard variables into account.
+    spanLimits: { attributeValueLengthLimit: config.attributeValueLengthLimit },
     // The tracker comes first so it sees every span start before anything exports it.
     spanProcessors: [new InvocationSpanTracker(), processor],
   });
@@ -88,6 +91,8 @@ function createResource(config: Config): import('@opentelemetry/resources').Reso
   const { defaultResource, detectResources, envDetector, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   let resource = defaultResource()
     .merge(resourceFromAttributes({ 'service.name': config.serviceName, 'faas.name': config.serviceName }))
+    // The Telemetry API files spans under the project named by this resource attribute.
+    .merge(config.tracesExporter === 'gcp_otlp' ? resourceFromAttributes({ 'gcp.project_id': config.projectId }) : null)
     // OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME keep their standard meaning.
     .merge(detectResources({ detectors: [envDetector] }));
   if (config.onGcp) {
@@ -96,6 +101,17 @@ function createResource(config: Config): import('@opentelemetry/resources').Reso
     resource = resource.merge(detectResources({ detectors: [gcpDetector] }));
   }
   return resource;
+}
+
+/**
+ * The configured sampler. The parent-based ones follow the caller's sampled flag (Google's
+ * front end decides for requests without one); the ratio applies only to new root traces.
+ */
+function createSampler(config: Config): import('@opentelemetry/sdk-trace-base').Sampler {
+  const { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const { name, ratio } = config.sampler;
+  const root = name.endsWith('traceidratio') ? new TraceIdRatioBasedSampler(ratio) : name.endsWith('always_off') ? new AlwaysOffSampler() : new AlwaysOnSampler();
+  return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
 }
 
 function disabledTracing(config: Config): Tracing {
