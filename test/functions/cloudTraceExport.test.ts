@@ -2,24 +2,14 @@
  * The production exporter end to end: both functions as real functions-framework
  * processes with OTEL_TRACES_EXPORTER=gcp, exporting to a local TLS gRPC fake of Cloud
  * Trace's `BatchWriteSpans`, authenticated with a service-account key whose JWT-bearer
- * token exchange is answered by a fake of Google's token endpoint.
- *
- * google-auth-library sends that exchange to https://oauth2.googleapis.com/token whatever
- * the key file's token_uri says, so the function processes get HTTPS_PROXY pointing at a
- * local CONNECT proxy that hands the TLS connection to the fake (its certificate names
- * oauth2.googleapis.com). grpc-js reads only the lower-case proxy variables, so the
- * Cloud Trace, Pub/Sub and Firestore channels stay direct. The test CA is trusted through
- * GRPC_DEFAULT_SSL_ROOTS_FILE_PATH (read when grpc-js loads) and NODE_EXTRA_CA_CERTS (read
- * when Node starts), which is why the functions must be child processes.
+ * token exchange is answered by a fake of Google's token endpoint (see fixtures/fakeGoogleAuth:
+ * the test CA is trusted through variables read when Node and grpc-js start, which is why
+ * the functions must be child processes).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomBytes, verify } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
-import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -32,17 +22,14 @@ import { provisionPubSub } from '../../scripts/stack/provisionPubSub';
 import { startChild } from '../../scripts/stack/startChild';
 import type { RunningChild } from '../../scripts/stack/startChild';
 import { waitForHttp } from '../../scripts/stack/waitForHttp';
+import { PROXY_VARIABLES, SERVER_TLS, TOKEN_URL, startFakeGoogleAuth } from './fixtures/fakeGoogleAuth';
+import type { FakeGoogleAuth } from './fixtures/fakeGoogleAuth';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const TLS_DIR = path.join(REPO_ROOT, 'test', 'functions', 'fixtures', 'tls');
-const CA_FILE = path.join(TLS_DIR, 'ca.pem');
-const SERVER_TLS = { key: readFileSync(path.join(TLS_DIR, 'server.key')), cert: readFileSync(path.join(TLS_DIR, 'server.pem')) };
 const FUNCTIONS_FRAMEWORK = path.join(REPO_ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js');
 const CLOUD_TRACE_PROTOS = path.join(REPO_ROOT, 'node_modules/@google-cloud/opentelemetry-cloud-trace-exporter/build/protos/protos.json');
 
 const PROJECT = 'demo-cloud-trace';
-const CLIENT_EMAIL = 'create-order@demo-cloud-trace.iam.gserviceaccount.com';
-const ACCESS_TOKEN = `ya29.test-${randomBytes(8).toString('hex')}`;
 const TRACE_ID = randomBytes(16).toString('hex');
 const CLIENT_SPAN_ID = randomBytes(8).toString('hex');
 const ORDER = { customerId: 'c-1', items: [{ sku: 'sku-1', quantity: 2, unitPrice: 9.5 }], currency: 'EUR' };
@@ -68,65 +55,15 @@ interface BatchWriteCall {
   readonly projectName: string;
   readonly spans: readonly CloudTraceSpan[];
 }
-interface TokenRequest {
-  readonly grantType: string | null;
-  readonly claims: Record<string, unknown>;
-  readonly signatureValid: boolean;
-}
 
 const batchWrites: BatchWriteCall[] = [];
-const tokenRequests: TokenRequest[] = [];
-const refusedConnects: string[] = [];
-const tunnels = new Set<Socket>();
-let tmpDir: string;
+let auth: FakeGoogleAuth;
 let traceServer: grpc.Server;
-let proxy: http.Server;
 let firestore: FirestoreEmulator;
 let pubsub: PubSubEmulator;
 let createOrderUrl: string;
 const children: RunningChild[] = [];
 const output: string[] = [];
-
-/** Google's token endpoint for the JWT-bearer grant: checks the assertion's signature, answers a token. */
-function startTokenEndpoint(publicKey: import('node:crypto').KeyObject): https.Server {
-  return https.createServer(SERVER_TLS, (req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => {
-      const form = new URLSearchParams(body);
-      const [header = '', payload = '', signature = ''] = (form.get('assertion') ?? '').split('.');
-      const signatureValid = verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'));
-      tokenRequests.push({ grantType: form.get('grant_type'), claims: JSON.parse(Buffer.from(payload, 'base64url').toString() || '{}'), signatureValid });
-      res.setHeader('content-type', 'application/json');
-      if (req.method !== 'POST' || req.url !== '/token' || !signatureValid) {
-        res.statusCode = 400;
-        res.end(JSON.stringify({ error: 'invalid_grant', error_description: 'bad assertion' }));
-        return;
-      }
-      res.end(JSON.stringify({ access_token: ACCESS_TOKEN, expires_in: 3600, token_type: 'Bearer' }));
-    });
-  });
-}
-
-/** An HTTP CONNECT proxy that serves oauth2.googleapis.com:443 from `tokenEndpoint` and refuses anything else. */
-async function startProxy(tokenEndpoint: https.Server): Promise<http.Server> {
-  const server = http.createServer((_req, res) => res.writeHead(405).end());
-  server.on('connect', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
-    if (req.url !== 'oauth2.googleapis.com:443') {
-      refusedConnects.push(String(req.url));
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-      return;
-    }
-    tunnels.add(socket);
-    socket.on('close', () => tunnels.delete(socket));
-    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-    if (head.length > 0) socket.unshift(head);
-    tokenEndpoint.emit('connection', socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
 
 /** Cloud Trace's BatchWriteSpans over TLS, from the protos the exporter ships; records each call. */
 async function startFakeCloudTrace(): Promise<{ server: grpc.Server; port: number }> {
@@ -153,23 +90,7 @@ async function startFakeCloudTrace(): Promise<{ server: grpc.Server; port: numbe
 }
 
 before(async () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  tmpDir = mkdtempSync(path.join(os.tmpdir(), 'cloud-trace-test-'));
-  const keyFile = path.join(tmpDir, 'service-account.json');
-  writeFileSync(
-    keyFile,
-    JSON.stringify({
-      type: 'service_account',
-      project_id: PROJECT,
-      private_key_id: 'test-key-1',
-      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
-      client_email: CLIENT_EMAIL,
-      client_id: '1',
-      // What a real key says; google-auth-library uses this URL whatever the file says (see the top).
-      token_uri: 'https://oauth2.googleapis.com/token',
-    }),
-  );
-  proxy = await startProxy(startTokenEndpoint(publicKey));
+  auth = await startFakeGoogleAuth(PROJECT);
   const fake = await startFakeCloudTrace();
   traceServer = fake.server;
   firestore = await startFirestoreEmulator({ port: 0 });
@@ -189,16 +110,12 @@ before(async () => {
     OTEL_TRACES_EXPORTER: 'gcp',
     // localhost: the certificate's name, as cloudtrace.googleapis.com would be in production.
     CLOUD_TRACE_ENDPOINT: `localhost:${fake.port}`,
-    GOOGLE_APPLICATION_CREDENTIALS: keyFile,
-    GRPC_DEFAULT_SSL_ROOTS_FILE_PATH: CA_FILE,
-    NODE_EXTRA_CA_CERTS: CA_FILE,
-    HTTPS_PROXY: `http://${host}:${(proxy.address() as AddressInfo).port}`,
-    NO_PROXY: '127.0.0.1,localhost',
+    ...auth.env,
     // Generous: the first export also fetches the token; a loaded CI machine is slow.
     FLUSH_TIMEOUT_MS: '10000',
     NODE_OPTIONS: '--no-deprecation',
   };
-  for (const name of ['https_proxy', 'http_proxy', 'grpc_proxy', 'HTTP_PROXY', 'no_proxy', 'OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG']) delete env[name];
+  for (const name of [...PROXY_VARIABLES, 'OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG']) delete env[name];
   for (const name of Object.keys(env)) if (name.startsWith('OTEL_EXPORTER_OTLP_')) delete env[name];
 
   const spawnFunction = (target: string, port: number, extra: readonly string[]): RunningChild => {
@@ -242,10 +159,7 @@ after(async () => {
   await pubsub?.close();
   await firestore?.close();
   traceServer?.forceShutdown();
-  for (const socket of tunnels) socket.destroy();
-  proxy?.closeAllConnections();
-  await new Promise((resolve) => proxy?.close(resolve));
-  if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+  await auth?.close();
 });
 
 const exported = (): CloudTraceSpan[] => batchWrites.flatMap((call) => call.spans);
@@ -286,18 +200,18 @@ test('one order reaches Cloud Trace as one authenticated trace, without the expo
 
   assert.ok(batchWrites.length > 0, `no BatchWriteSpans call arrived:\n${output.join('\n')}`);
   for (const call of batchWrites) {
-    assert.deepEqual(call.authorization, [`Bearer ${ACCESS_TOKEN}`], 'every export carries the token from the token endpoint');
+    assert.deepEqual(call.authorization, [`Bearer ${auth.accessToken}`], 'every export carries the token from the token endpoint');
     assert.equal(call.projectName, `projects/${PROJECT}`);
   }
-  assert.ok(tokenRequests.length >= 1, 'the exporter fetched a token');
-  for (const request of tokenRequests) {
+  assert.ok(auth.tokenRequests.length >= 1, 'the exporter fetched a token');
+  for (const request of auth.tokenRequests) {
     assert.equal(request.grantType, 'urn:ietf:params:oauth:grant-type:jwt-bearer');
     assert.ok(request.signatureValid, 'the assertion is signed with the key file');
-    assert.equal(request.claims.iss, CLIENT_EMAIL);
-    assert.equal(request.claims.aud, 'https://oauth2.googleapis.com/token');
+    assert.equal(request.claims.iss, auth.clientEmail);
+    assert.equal(request.claims.aud, TOKEN_URL);
     assert.match(String(request.claims.scope), /cloud-platform/);
   }
-  assert.deepEqual(refusedConnects, [], 'nothing else went through the proxy');
+  assert.deepEqual(auth.refusedConnects, [], 'nothing else went through the proxy');
 
   for (const span of spans) {
     assert.equal(traceIdOf(span), TRACE_ID, `every span is in the order's trace:\n${dump}`);
