@@ -9,6 +9,7 @@ const cases: ReadonlyArray<[string, Record<string, string>, unknown]> = [
   ['otlp batches (flushed per invocation)', { OTEL_TRACES_EXPORTER: 'otlp' }, BatchSpanProcessor],
   ['otlp over HTTP batches too', { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }, BatchSpanProcessor],
   ['Cloud Trace batches', { OTEL_TRACES_EXPORTER: 'gcp', GOOGLE_CLOUD_PROJECT: 'demo-x' }, BatchSpanProcessor],
+  ['the Telemetry API (OTLP) batches', { OTEL_TRACES_EXPORTER: 'gcp_otlp', GOOGLE_CLOUD_PROJECT: 'demo-x' }, BatchSpanProcessor],
 ];
 for (const [name, env, kind] of cases) {
   test(name, async () => {
