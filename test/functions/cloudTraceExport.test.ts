@@ -230,7 +230,10 @@ test('one order reaches Cloud Trace as one authenticated trace, without the expo
   assert.equal(attr(send, 'messaging.system'), 'gcp_pubsub');
   one(spans, 'grpc.google.pubsub.v1.Publisher/Publish', send, dump);
 
-  const consumer = one(spans, 'process orders', send, dump);
+  // A slow first delivery on a loaded machine may be redelivered; the one that did the work counts.
+  const consumers = spans.filter((s) => s.displayName.value === 'process orders' && s.parentSpanId === send.spanId);
+  const consumer = consumers.find((s) => attr(s, 'orders.result') === 'processed');
+  assert.ok(consumer, `a "process orders" span under "send orders" that processed the order:\n${dump}`);
   assert.equal(consumer.spanKind, 'CONSUMER');
   assert.equal(attr(consumer, 'faas.trigger'), 'pubsub');
   assert.equal(attr(consumer, 'messaging.system'), 'gcp_pubsub');
