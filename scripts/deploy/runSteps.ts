@@ -120,7 +120,8 @@ function failureMessage(
 ): string {
   const stderr = result.stderr.trimEnd().split('\n').slice(-STDERR_LINES).join('\n');
   return [
-    `Deploy stopped at step ${index}/${total} (${step.title}): gcloud exited with code ${result.code}.`,
+    `Deploy stopped at step ${index}/${total}: ${step.title}`,
+    `gcloud exited with code ${result.code}:`,
     `  ${formatCommand(argv)}`,
     ...(stderr ? [stderr] : []),
     ...(problem ? [problem] : []),

@@ -74,7 +74,7 @@ const failures: { name: string; answers: Record<string, CommandResult | CommandR
     step: 2,
     code: 7,
     lastCall: 'gcloud topics create a',
-    message: [/step 2\/4 \(topic a\): gcloud exited with code 7/, /gcloud topics create a/, /PERMISSION_DENIED/, /run the same command again/],
+    message: [/step 2\/4: topic a\ngcloud exited with code 7:/, /gcloud topics create a/, /PERMISSION_DENIED/, /run the same command again/],
   },
   {
     name: 'a capture that fails',
