@@ -135,6 +135,24 @@ export function planDeploy(input: DeployPlanInput): readonly GcloudStep[] {
     },
     projectRole(processOrder, 'roles/datastore.user', 'mark orders processed'),
     projectRole(processOrder, traceRole(exporter), 'write spans'),
+    {
+      kind: 'run',
+      // Granted automatically only in projects whose Pub/Sub service agent was made after
+      // 2021-04-08; on this one account, so the agent can sign no one else's tokens.
+      title: `Pub/Sub service agent: roles/iam.serviceAccountTokenCreator on ${processOrder.name}'s account (signs the pushes' OIDC tokens)`,
+      argv: [
+        'gcloud',
+        'iam',
+        'service-accounts',
+        'add-iam-policy-binding',
+        names.accountEmail(processOrder.name),
+        pubsubAgent,
+        '--role=roles/iam.serviceAccountTokenCreator',
+        p,
+        '--format=none',
+      ],
+      attempts: FRESH_ACCOUNT_ATTEMPTS,
+    },
     { kind: 'run', title: `Deploy ${createOrder.name} (HTTP)`, argv: deployArgv(createOrder, input) },
     { kind: 'run', title: `Deploy ${processOrder.name} (Pub/Sub trigger on ${ordersTopic})`, argv: deployArgv(processOrder, input) },
     {

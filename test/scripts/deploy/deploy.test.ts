@@ -120,15 +120,19 @@ test('first deploy: creates what is missing, in order, with the captured values 
   const agent = '--member=serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com';
   assert.deepEqual(
     calls.filter((c) => c.argv.includes(agent)).map((c) => commandWords(c.argv)),
-    ['pubsub topics add-iam-policy-binding orders-dead-letter', 'pubsub subscriptions add-iam-policy-binding eventarc-europe-west1-process-order-812377-sub-204'],
+    [
+      'iam service-accounts add-iam-policy-binding process-order-fn@my-orders-123.iam.gserviceaccount.com',
+      'pubsub topics add-iam-policy-binding orders-dead-letter',
+      'pubsub subscriptions add-iam-policy-binding eventarc-europe-west1-process-order-812377-sub-204',
+    ],
   );
   const createOrder = calls.find((c) => commandWords(c.argv) === 'functions deploy create-order');
   for (const flag of ['--gen2', '--runtime=nodejs22', '--trigger-http', '--no-allow-unauthenticated', '--entry-point=createOrder', '--source=.']) {
     assert.ok(createOrder?.argv.includes(flag), flag);
   }
 
-  assert.match(r.stdout, /^\[1\/22\] gcloud projects describe my-orders-123 '--format=value\(projectNumber\)'$/m);
-  assert.match(r.stdout, /^\[22\/22\] gcloud functions describe create-order/m);
+  assert.match(r.stdout, /^\[1\/23\] gcloud projects describe my-orders-123 '--format=value\(projectNumber\)'$/m);
+  assert.match(r.stdout, /^\[23\/23\] gcloud functions describe create-order/m);
   // gcloud's own output is streamed through.
   assert.match(r.stdout, /fake gcloud: functions deploy create-order/);
   assert.match(r.stdout, /Deployed\. 5 resources created, 0 already existed\./);
@@ -153,7 +157,7 @@ test('a failing step stops the deploy: its exit code and error are shown, nothin
   assert.ok(r.calls);
   assert.equal(commandWords(r.calls.at(-1)!.argv), 'functions deploy process-order');
   assert.equal(r.calls.filter((c) => commandWords(c.argv) === 'functions deploy process-order').length, 1);
-  assert.match(r.stderr, /Deploy stopped at step 15\/22: Deploy process-order .*\ngcloud exited with code 3:/);
+  assert.match(r.stderr, /Deploy stopped at step 16\/23: Deploy process-order .*\ngcloud exited with code 3:/);
   assert.match(r.stderr, /PERMISSION_DENIED: fake failure of "functions deploy process-order"/);
   assert.doesNotMatch(r.stdout, /Deployed\./);
 });

@@ -62,6 +62,7 @@ test('the steps, in order: what each does and what it acts on', () => {
       'run: pubsub topics add-iam-policy-binding orders',
       'run: projects add-iam-policy-binding my-orders-123',
       'run: projects add-iam-policy-binding my-orders-123',
+      `run: iam service-accounts add-iam-policy-binding ${PROCESS_SA}`,
       'run: functions deploy create-order',
       'run: functions deploy process-order',
       'run: functions add-invoker-policy-binding process-order',
@@ -184,6 +185,7 @@ test('each service account gets only the roles its function needs, on the narrow
     `${PROCESS_SA} roles/cloudtrace.agent projects my-orders-123`,
     `${PROCESS_SA} roles/datastore.user projects my-orders-123`,
     `${PROCESS_SA} roles/run.invoker functions process-order`,
+    `${PUBSUB_AGENT} roles/iam.serviceAccountTokenCreator iam service-accounts ${PROCESS_SA}`,
     `${PUBSUB_AGENT} roles/pubsub.publisher pubsub topics orders-v2-dead-letter`,
     `${PUBSUB_AGENT} roles/pubsub.subscriber pubsub subscriptions $SUBSCRIPTION`,
   ]);
