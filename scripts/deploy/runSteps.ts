@@ -1,0 +1,130 @@
+import { formatCommand } from './formatCommand';
+import type { Argv, GcloudStep } from './gcloudStep';
+import { resolveArgv } from './gcloudStep';
+
+export interface CommandResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs one command to completion. `stream`: its output is shown as it comes (a deploy
+ * takes minutes); `quiet`: only collected (describes, captured values).
+ */
+export type RunCommand = (argv: readonly string[], mode: 'stream' | 'quiet') => Promise<CommandResult>;
+
+export interface RunStepsDeps {
+  readonly runCommand: RunCommand;
+  /** One progress line. */
+  readonly log: (line: string) => void;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Pause before retrying a step that has `attempts` > 1. */
+  readonly retryDelayMs?: number;
+}
+
+export type RunOutcome =
+  | { readonly ok: true; readonly values: ReadonlyMap<string, string>; readonly created: number; readonly existing: number }
+  | {
+      readonly ok: false;
+      /** 1-based index of the failed step. */
+      readonly step: number;
+      /** gcloud's exit code (0 when it succeeded but printed no usable value). */
+      readonly code: number;
+      /** What to tell the user: the step, the command, gcloud's error. */
+      readonly message: string;
+    };
+
+// Captured values end up inside other commands' arguments: accept names, numbers, URLs.
+const CAPTURED = /^[\w.:/@-]+$/;
+const STDERR_LINES = 20;
+
+/**
+ * Runs the plan in order and stops at the first step that fails. Guarded creates are
+ * skipped when their describe succeeds; captured values fill later steps' arguments.
+ */
+export async function runSteps(steps: readonly GcloudStep[], deps: RunStepsDeps): Promise<RunOutcome> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const retryDelayMs = deps.retryDelayMs ?? 5000;
+  const values = new Map<string, string>();
+  let created = 0;
+  let existing = 0;
+
+  for (const [index, step] of steps.entries()) {
+    const n = `[${index + 1}/${steps.length}]`;
+    const pad = ' '.repeat(n.length);
+    const fail = (argv: readonly string[], result: CommandResult, problem?: string): RunOutcome => ({
+      ok: false,
+      step: index + 1,
+      code: result.code,
+      message: failureMessage(index + 1, steps.length, step, argv, result, problem),
+    });
+    const exec = async (argv: Argv, mode: 'stream' | 'quiet', prefix = n) => {
+      const resolved = resolveArgv(argv, values);
+      deps.log(`${prefix} ${formatCommand(resolved)}`);
+      return { resolved, result: await deps.runCommand(resolved, mode) };
+    };
+
+    switch (step.kind) {
+      case 'run': {
+        const attempts = Math.max(1, step.attempts ?? 1);
+        for (let attempt = 1; ; attempt++) {
+          const { resolved, result } = await exec(step.argv, 'stream', attempt === 1 ? n : pad);
+          if (result.code === 0) break;
+          if (attempt >= attempts) return fail(resolved, result);
+          deps.log(`${pad} failed (exit ${result.code}); retrying in ${retryDelayMs / 1000} s (attempt ${attempt + 1} of ${attempts})`);
+          await sleep(retryDelayMs);
+        }
+        break;
+      }
+      case 'ensure': {
+        const check = await exec(step.check, 'quiet');
+        if (check.result.code === 0) {
+          existing++;
+          deps.log(`${pad} exists; not created`);
+          break;
+        }
+        const { resolved, result } = await exec(step.create, 'stream', pad);
+        if (result.code !== 0) return fail(resolved, result);
+        created++;
+        break;
+      }
+      case 'require': {
+        const { resolved, result } = await exec(step.check, 'quiet');
+        if (result.code !== 0) return fail(resolved, result, step.hint);
+        break;
+      }
+      case 'capture': {
+        const { resolved, result } = await exec(step.argv, 'quiet');
+        if (result.code !== 0) return fail(resolved, result);
+        const value = result.stdout.trim();
+        if (!CAPTURED.test(value)) {
+          return fail(resolved, result, `It printed ${value ? `"${value.slice(0, 200)}"` : 'nothing'} where ${step.name} was expected.`);
+        }
+        values.set(step.name, value);
+        deps.log(`${pad} ${step.name}=${value}`);
+        break;
+      }
+    }
+  }
+  return { ok: true, values, created, existing };
+}
+
+function failureMessage(
+  index: number,
+  total: number,
+  step: GcloudStep,
+  argv: readonly string[],
+  result: CommandResult,
+  problem: string | undefined,
+): string {
+  const stderr = result.stderr.trimEnd().split('\n').slice(-STDERR_LINES).join('\n');
+  return [
+    `Deploy stopped at step ${index}/${total}: ${step.title}`,
+    `gcloud exited with code ${result.code}:`,
+    `  ${formatCommand(argv)}`,
+    ...(stderr ? [stderr] : []),
+    ...(problem ? [problem] : []),
+    `Steps after it did not run. Fix the cause and run the same command again: what exists is kept, the rest is re-applied.`,
+  ].join('\n');
+}
