@@ -26,7 +26,7 @@ export function gcloudIgnorePatterns(text: string, readSibling: ReadSibling, rec
   const patterns: string[] = [];
   for (const line of text.split(/\r\n|\n|\r/)) {
     if (!line.startsWith('#')) {
-      patterns.push(line);
+      patterns.push(gitPatternFor(line));
       continue;
     }
     if (!line.slice(1).trimStart().startsWith(INCLUDE)) continue;
@@ -38,6 +38,20 @@ export function gcloudIgnorePatterns(text: string, readSibling: ReadSibling, rec
     patterns.push(...gcloudIgnorePatterns(included, readSibling, recurse - 1));
   }
   return patterns;
+}
+
+/**
+ * The gitignore pattern (for the `ignore` package) that means what gcloud means by a
+ * line. gcloud matches patterns right to left, part by part, so one with a slash inside
+ * (`build/out.js`) matches at any depth, where git anchors it to the root; a leading `/`
+ * or a `**` part anchors it in both. Everything else means the same in both.
+ */
+export function gitPatternFor(line: string): string {
+  const negated = line.startsWith('!');
+  const body = negated ? line.slice(1) : line;
+  const core = body.endsWith('/') ? body.slice(0, -1) : body;
+  if (core.startsWith('/') || !core.includes('/') || core.split('/').includes('**')) return line;
+  return `${negated ? '!' : ''}**/${body}`;
 }
 
 /**
