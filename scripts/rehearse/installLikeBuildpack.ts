@@ -36,14 +36,18 @@ export async function installLikeBuildpack(dir: string, options: InstallOptions)
 }
 
 /**
- * The environment npm runs in: ours without npm's own `npm_*` variables (inherited from
- * `npm run`, they would point the nested npm at this repository), with the Node that
- * runs this script first on PATH so npm and the build run on Node 22.
+ * The environment npm runs in: ours, minus what `npm run` adds about this repository
+ * (`npm_package_*`, `npm_lifecycle_*`, `npm_config_local_prefix`, ...: the nested npm
+ * would take this repository for the project), keeping other `npm_config_*` settings
+ * (a registry mirror or cache set in CI's environment), with the Node that runs this
+ * script first on PATH so npm and the build run on Node 22.
  */
 export function npmEnv(base: NodeJS.ProcessEnv, nodePath: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) {
-    if (!/^npm_/i.test(key) && key !== 'INIT_CWD') env[key] = value;
+    const name = key.toLowerCase();
+    const aboutThisRun = name === 'init_cwd' || name === 'npm_config_local_prefix' || (name.startsWith('npm_') && !name.startsWith('npm_config_'));
+    if (!aboutThisRun) env[key] = value;
   }
   env.PATH = [path.dirname(nodePath), base.PATH ?? ''].filter(Boolean).join(path.delimiter);
   return env;
