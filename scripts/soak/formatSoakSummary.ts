@@ -16,23 +16,26 @@ export function formatSoakSummary(s: SoakSummary): string {
     `  end-to-end ms  p50 ${ms(load.endToEndMs.p50)}  p99 ${ms(load.endToEndMs.p99)}  max ${ms(load.endToEndMs.max)}`,
     `  traces         ${s.traces.complete}/${s.traces.sent} complete, ${s.traces.processed}/${s.traces.sent} processed: ${s.traces.completePercent.toFixed(2)} % complete → ${s.traces.pass ? 'PASS' : 'FAIL'}`,
     ...load.verification.broken.map((b) => `    broken ${b.traceId} (order ${b.orderId}): ${b.missing.join('; ')}`),
-    `  memory after warm-up, least-squares line; pass when slope ≤ ${plan.rule.maxSlopeMBPerMin} MB/min or growth ≤ ${plan.rule.maxGrowthFraction * 100} %:`,
+    `  memory after warm-up (least-squares line; pass when slope ≤ ${plan.rule.maxSlopeMBPerMin} MB/min or growth ≤ ${plan.rule.maxGrowthFraction * 100} %; charts span the whole run, ┊ = end of warm-up):`,
   ];
   for (const name of SOAK_FUNCTIONS) {
     const m = s.memory[name];
     lines.push(`    ${name} (pid ${m.pid}) → ${m.pass ? 'PASS' : 'FAIL'}`);
-    lines.push(`      RSS   ${trendLine(m.rss)}`);
-    lines.push(`            ${chart(m.samples.map((x) => ({ tMs: x.tMs, mb: x.rssMB })), plan.warmupS)}`);
-    if (m.heapUsed) {
-      lines.push(`      heap  ${trendLine(m.heapUsed)}`);
-      lines.push(`            ${chart(m.samples.flatMap((x) => (x.heapUsedMB === undefined ? [] : [{ tMs: x.tMs, mb: x.heapUsedMB }])), plan.warmupS)}`);
-    } else lines.push('      heap  no readings (heap reporter wrote nothing); verdict on RSS only');
+    lines.push(`      RSS            ${trendLine(m.rss)}`);
+    lines.push(`                     ${chart(m.samples.map((x) => ({ tMs: x.tMs, mb: x.rssMB })), plan.warmupS)}`);
+    if (m.heapAfterGc) {
+      lines.push(`      heap after GC  ${m.heapAfterGc.samples ? trendLine(m.heapAfterGc) : 'no major GC after warm-up'}${m.heapJudged ? '' : ' (not judged)'}`);
+      const used = m.samples.flatMap((x) => (x.heapUsedMB === undefined ? [] : [{ tMs: x.tMs, mb: x.heapUsedMB }]));
+      lines.push(`      heap in use    ${chart(used, plan.warmupS)} (GC saw-tooth; max ${m.heapUsedMaxMB?.toFixed(1) ?? '–'} MB)`);
+    }
+    for (const note of m.notes) lines.push(`      note: ${note}`);
   }
   lines.push(s.pass ? 'Soak PASSED' : `Soak FAILED:\n${s.failures.map((f) => `  - ${f}`).join('\n')}`);
   return lines.join('\n');
 }
 
 function trendLine(t: MemoryTrend): string {
+  if (t.samples === 0) return `no readings after warm-up: ${t.reason}`;
   const pct = Number.isFinite(t.growthFraction) ? `${t.growthFraction >= 0 ? '+' : ''}${(t.growthFraction * 100).toFixed(1)} %` : '–';
   return `${t.fittedStartMB.toFixed(1)} → ${t.fittedEndMB.toFixed(1)} MB fitted over ${t.windowMin.toFixed(1)} min (${pct}, ${t.slopeMBPerMin >= 0 ? '+' : ''}${t.slopeMBPerMin.toFixed(2)} MB/min), max ${t.maxMB.toFixed(1)}, ${t.samples} readings: ${t.reason}`;
 }
@@ -40,5 +43,5 @@ function trendLine(t: MemoryTrend): string {
 function chart(points: readonly { tMs: number; mb: number }[], warmupS: number): string {
   if (points.length === 0) return '';
   const values = points.map((p) => p.mb);
-  return `${Math.min(...values).toFixed(1)} MB ${sparkline(points, 60, warmupS * 1000)} ${Math.max(...values).toFixed(1)} MB (┊ = end of warm-up)`;
+  return `${Math.min(...values).toFixed(1)} MB ${sparkline(points, 60, warmupS * 1000)} ${Math.max(...values).toFixed(1)} MB`;
 }

@@ -8,6 +8,10 @@ export interface MemorySample {
   readonly rssMB: number;
   /** V8 heap in use, from the process's own heap reporter (undefined when none wrote yet). */
   readonly heapUsedMB: number | undefined;
+  /** Major (mark-compact) GCs the process has run so far, from the same reporter. */
+  readonly majorGcs: number | undefined;
+  /** Heap in use just after the latest major GC: the live set (undefined before the first). */
+  readonly heapAfterGcMB: number | undefined;
 }
 
 export interface MemorySampler {
@@ -45,8 +49,14 @@ export function startMemorySampler(options: SamplerOptions): MemorySampler {
       Object.entries(options.pids).map(async ([name, pid]) => {
         const rssKiB = await readVmRssKiB(pid);
         if (rssKiB === undefined) return;
-        const heap = options.heapDir ? await readLatestHeapBytes(path.join(options.heapDir, `heap-${pid}.jsonl`)) : undefined;
-        samples.get(name)!.push({ tMs, rssMB: rssKiB / 1024, heapUsedMB: heap === undefined ? undefined : heap / MB });
+        const heap = options.heapDir ? await readLatestHeapReport(path.join(options.heapDir, `heap-${pid}.jsonl`)) : undefined;
+        samples.get(name)!.push({
+          tMs,
+          rssMB: rssKiB / 1024,
+          heapUsedMB: heap === undefined ? undefined : heap.heapUsed / MB,
+          majorGcs: heap?.majorGcs,
+          heapAfterGcMB: heap?.heapAfterMajorGc === undefined ? undefined : heap.heapAfterMajorGc / MB,
+        });
       }),
     );
   };
@@ -83,29 +93,41 @@ export function parseVmRssKiB(status: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** heapUsed of the last complete line heapReporter appended; undefined if none yet. */
-async function readLatestHeapBytes(file: string): Promise<number | undefined> {
+/** What heapReporter writes per line (bytes). */
+export interface HeapReport {
+  readonly heapUsed: number;
+  readonly majorGcs: number | undefined;
+  readonly heapAfterMajorGc: number | undefined;
+}
+
+/** The last complete line heapReporter appended; undefined if none yet. */
+async function readLatestHeapReport(file: string): Promise<HeapReport | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
     return undefined;
   }
-  return parseLatestHeapUsed(text);
+  return parseLatestHeapReport(text);
 }
 
-export function parseLatestHeapUsed(jsonl: string): number | undefined {
+export function parseLatestHeapReport(jsonl: string): HeapReport | undefined {
   // The last line may be half-written (we read while it appends): take the last one that parses.
   const lines = jsonl.split('\n');
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i]!.trim();
     if (!line) continue;
     try {
-      const heapUsed = (JSON.parse(line) as { heapUsed?: unknown }).heapUsed;
-      if (typeof heapUsed === 'number' && Number.isFinite(heapUsed)) return heapUsed;
+      const parsed = JSON.parse(line) as { heapUsed?: unknown; majorGcs?: unknown; heapAfterMajorGc?: unknown };
+      if (typeof parsed.heapUsed !== 'number' || !Number.isFinite(parsed.heapUsed)) continue;
+      return { heapUsed: parsed.heapUsed, majorGcs: finiteOrUndefined(parsed.majorGcs), heapAfterMajorGc: finiteOrUndefined(parsed.heapAfterMajorGc) };
     } catch {
       // partial line: try the one before
     }
   }
   return undefined;
+}
+
+function finiteOrUndefined(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }

@@ -1,6 +1,6 @@
 import type { LoadSummary } from '../load/summarizeLoad';
 import type { MemorySample } from './memorySampler';
-import type { MemoryTrend, TrendRule } from './memoryTrend';
+import type { MemoryPoint, MemoryTrend, TrendRule } from './memoryTrend';
 import { memoryTrend } from './memoryTrend';
 
 export const SOAK_FUNCTIONS = ['createOrder', 'processOrder'] as const;
@@ -18,13 +18,24 @@ export interface SoakPlan {
 
 export interface FunctionMemory {
   readonly pid: number;
+  /** Resident set (VmRSS), every reading after warm-up: what the platform's memory limit counts. */
   readonly rss: MemoryTrend;
-  /** Undefined when the heap reporter wrote nothing (the verdict then rests on RSS). */
-  readonly heapUsed: MemoryTrend | undefined;
+  /**
+   * Live heap: the heap in use just after each major GC after warm-up (one point per GC),
+   * the saw-tooth's floor. Undefined when the heap reporter wrote nothing.
+   */
+  readonly heapAfterGc: MemoryTrend | undefined;
+  /** False when too few major GCs fell after warm-up to judge the live heap (RSS alone decides). */
+  readonly heapJudged: boolean;
+  readonly heapUsedMaxMB: number | undefined;
   readonly pass: boolean;
+  readonly notes: readonly string[];
   /** Every reading, warm-up included. */
   readonly samples: readonly MemorySample[];
 }
+
+/** Major GCs needed after warm-up before the live-heap line counts (a line through 2 points says little). */
+export const MIN_HEAP_FLOORS = 3;
 
 export interface SoakSummary {
   readonly startedAt: string;
@@ -66,18 +77,10 @@ export function summarizeSoak(input: SoakInput): SoakSummary {
 
   const memory = Object.fromEntries(
     SOAK_FUNCTIONS.map((name) => {
-      const samples = input.samples.get(name) ?? [];
-      const rss = memoryTrend(
-        samples.map((s) => ({ tMs: s.tMs, mb: s.rssMB })),
-        warmupMs,
-        plan.rule,
-      );
-      const heapPoints = samples.flatMap((s) => (s.heapUsedMB === undefined ? [] : [{ tMs: s.tMs, mb: s.heapUsedMB }]));
-      const heapUsed = heapPoints.length ? memoryTrend(heapPoints, warmupMs, plan.rule) : undefined;
-      const pass = rss.pass && (heapUsed?.pass ?? true);
-      if (!rss.pass) failures.push(`${name} RSS: ${rss.reason}`);
-      if (heapUsed && !heapUsed.pass) failures.push(`${name} heap: ${heapUsed.reason}`);
-      return [name, { pid: input.pids[name], rss, heapUsed, pass, samples }];
+      const m = functionMemory(input.pids[name], input.samples.get(name) ?? [], warmupMs, plan.rule);
+      if (!m.rss.pass) failures.push(`${name} RSS: ${m.rss.reason}`);
+      if (m.heapJudged && m.heapAfterGc && !m.heapAfterGc.pass) failures.push(`${name} live heap: ${m.heapAfterGc.reason}`);
+      return [name, m];
     }),
   ) as Record<SoakFunction, FunctionMemory>;
 
@@ -106,6 +109,49 @@ export function summarizeSoak(input: SoakInput): SoakSummary {
     pass: failures.length === 0,
     failures,
   };
+}
+
+/** One function's readings → its RSS and live-heap trends and verdict. */
+export function functionMemory(pid: number, samples: readonly MemorySample[], warmupMs: number, rule: TrendRule): FunctionMemory {
+  const notes: string[] = [];
+  const rss = memoryTrend(
+    samples.map((s) => ({ tMs: s.tMs, mb: s.rssMB })),
+    warmupMs,
+    rule,
+  );
+  const floors = heapFloors(samples);
+  const reported = samples.some((s) => s.heapUsedMB !== undefined);
+  const heapAfterGc = reported ? memoryTrend(floors, warmupMs, { ...rule, minSamples: MIN_HEAP_FLOORS }) : undefined;
+  const heapJudged = heapAfterGc !== undefined && heapAfterGc.samples >= MIN_HEAP_FLOORS;
+  if (!reported) notes.push('no heap readings (the heap reporter wrote nothing): verdict on RSS alone');
+  else if (!heapJudged) {
+    notes.push(
+      `only ${heapAfterGc?.samples ?? 0} major GCs after warm-up, too few to judge the live heap (verdict on RSS alone); the window is shorter than a few GC cycles, so run longer`,
+    );
+  }
+  const heapUsed = samples.flatMap((s) => (s.heapUsedMB === undefined ? [] : [s.heapUsedMB]));
+  return {
+    pid,
+    rss,
+    heapAfterGc,
+    heapJudged,
+    heapUsedMaxMB: heapUsed.length ? Math.max(...heapUsed) : undefined,
+    pass: rss.pass && (!heapJudged || heapAfterGc.pass),
+    notes,
+    samples,
+  };
+}
+
+/** One point per reading that shows a new major GC: the heap in use just after it, at that reading's time. */
+export function heapFloors(samples: readonly MemorySample[]): MemoryPoint[] {
+  const floors: MemoryPoint[] = [];
+  let seen: number | undefined;
+  for (const s of samples) {
+    if (s.majorGcs === undefined) continue;
+    if (s.heapAfterGcMB !== undefined && s.majorGcs > (seen ?? 0)) floors.push({ tMs: s.tMs, mb: s.heapAfterGcMB });
+    seen = s.majorGcs;
+  }
+  return floors;
 }
 
 /** rate × duration, the orders the fixed schedule calls for. */
