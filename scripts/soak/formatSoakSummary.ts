@@ -21,10 +21,11 @@ export function formatSoakSummary(s: SoakSummary): string {
   for (const name of SOAK_FUNCTIONS) {
     const m = s.memory[name];
     lines.push(`    ${name} (pid ${m.pid}) → ${m.pass ? 'PASS' : 'FAIL'}`);
-    lines.push(`      RSS            ${trendLine(m.rss)}`);
+    lines.push(`      RSS            ${trendLine(m.rss)}; ≈ ${perOrder(m.rssBytesPerOrder)}`);
     lines.push(`                     ${chart(m.samples.map((x) => ({ tMs: x.tMs, mb: x.rssMB })), plan.warmupS)}`);
     if (m.heapAfterGc) {
-      lines.push(`      heap after GC  ${m.heapAfterGc.samples ? trendLine(m.heapAfterGc) : 'no major GC after warm-up'}${m.heapJudged ? '' : ' (not judged)'}`);
+      const perOrderText = m.heapBytesPerOrder === undefined ? '' : `; ≈ ${perOrder(m.heapBytesPerOrder)}`;
+      lines.push(`      heap after GC  ${m.heapAfterGc.samples ? trendLine(m.heapAfterGc) : 'no major GC after warm-up'}${m.heapJudged ? perOrderText : ' (not judged)'}`);
       const used = m.samples.flatMap((x) => (x.heapUsedMB === undefined ? [] : [{ tMs: x.tMs, mb: x.heapUsedMB }]));
       lines.push(`      heap in use    ${chart(used, plan.warmupS)} (GC saw-tooth; max ${m.heapUsedMaxMB?.toFixed(1) ?? '–'} MB)`);
     }
@@ -32,6 +33,10 @@ export function formatSoakSummary(s: SoakSummary): string {
   }
   lines.push(s.pass ? 'Soak PASSED' : `Soak FAILED:\n${s.failures.map((f) => `  - ${f}`).join('\n')}`);
   return lines.join('\n');
+}
+
+function perOrder(bytes: number): string {
+  return Number.isFinite(bytes) ? `${bytes >= 0 ? '+' : ''}${Math.round(bytes)} bytes/order` : '– bytes/order';
 }
 
 function trendLine(t: MemoryTrend): string {

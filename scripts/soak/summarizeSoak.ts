@@ -28,6 +28,9 @@ export interface FunctionMemory {
   /** False when too few major GCs fell after warm-up to judge the live heap (RSS alone decides). */
   readonly heapJudged: boolean;
   readonly heapUsedMaxMB: number | undefined;
+  /** The fitted slopes as bytes per order at the achieved rate: what a per-order leak would be. */
+  readonly rssBytesPerOrder: number;
+  readonly heapBytesPerOrder: number | undefined;
   readonly pass: boolean;
   readonly notes: readonly string[];
   /** Every reading, warm-up included. */
@@ -77,7 +80,7 @@ export function summarizeSoak(input: SoakInput): SoakSummary {
 
   const memory = Object.fromEntries(
     SOAK_FUNCTIONS.map((name) => {
-      const m = functionMemory(input.pids[name], input.samples.get(name) ?? [], warmupMs, plan.rule);
+      const m = functionMemory(input.pids[name], input.samples.get(name) ?? [], warmupMs, plan.rule, load.throughput);
       if (!m.rss.pass) failures.push(`${name} RSS: ${m.rss.reason}`);
       if (m.heapJudged && m.heapAfterGc && !m.heapAfterGc.pass) failures.push(`${name} live heap: ${m.heapAfterGc.reason}`);
       return [name, m];
@@ -112,7 +115,7 @@ export function summarizeSoak(input: SoakInput): SoakSummary {
 }
 
 /** One function's readings → its RSS and live-heap trends and verdict. */
-export function functionMemory(pid: number, samples: readonly MemorySample[], warmupMs: number, rule: TrendRule): FunctionMemory {
+export function functionMemory(pid: number, samples: readonly MemorySample[], warmupMs: number, rule: TrendRule, ordersPerS: number): FunctionMemory {
   const notes: string[] = [];
   const rss = memoryTrend(
     samples.map((s) => ({ tMs: s.tMs, mb: s.rssMB })),
@@ -136,6 +139,8 @@ export function functionMemory(pid: number, samples: readonly MemorySample[], wa
     heapAfterGc,
     heapJudged,
     heapUsedMaxMB: heapUsed.length ? Math.max(...heapUsed) : undefined,
+    rssBytesPerOrder: bytesPerOrder(rss.slopeMBPerMin, ordersPerS),
+    heapBytesPerOrder: heapJudged ? bytesPerOrder(heapAfterGc.slopeMBPerMin, ordersPerS) : undefined,
     pass: rss.pass && (!heapJudged || heapAfterGc.pass),
     notes,
     samples,
@@ -152,6 +157,10 @@ export function heapFloors(samples: readonly MemorySample[]): MemoryPoint[] {
     seen = s.majorGcs;
   }
   return floors;
+}
+
+function bytesPerOrder(slopeMBPerMin: number, ordersPerS: number): number {
+  return ordersPerS > 0 ? (slopeMBPerMin * 1024 * 1024) / (ordersPerS * 60) : NaN;
 }
 
 /** rate × duration, the orders the fixed schedule calls for. */
