@@ -31,6 +31,7 @@ export function formatSoakSummary(s: SoakSummary): string {
     }
     for (const note of m.notes) lines.push(`      note: ${note}`);
   }
+  for (const note of s.notes) lines.push(`  note: ${note}`);
   lines.push(s.pass ? 'Soak PASSED' : `Soak FAILED:\n${s.failures.map((f) => `  - ${f}`).join('\n')}`);
   return lines.join('\n');
 }
