@@ -13,6 +13,7 @@ import { verifyOrders } from '../load/verifyOrders';
 import { FREE_PORT_ARGS, parseStackOptions } from '../stack/parseStackOptions';
 import { startCollectorProcess } from '../stack/startCollectorProcess';
 import { startStack } from '../stack/startStack';
+import type { Stack } from '../stack/startStack';
 import type { MemorySampler } from './memorySampler';
 import { startMemorySampler } from './memorySampler';
 import type { SoakFunction, SoakPlan, SoakSummary } from './summarizeSoak';
@@ -65,20 +66,30 @@ export async function runSoak(settings: SoakSettings, deps: SoakDeps): Promise<S
     SOAK_HEAP_SAMPLE_MS: String(settings.sampleMs),
   };
   deps.log(`starting a stack on free ports (heap reporter → ${heapDir})…`);
-  const stack = await startStack(parseStackOptions(FREE_PORT_ARGS, env), {
+  const interrupt = onInterrupt(deps.log);
+  const starting = startStack(parseStackOptions(FREE_PORT_ARGS, env), {
     env,
     log: keep,
     // Every order's trace must still be there when the run is checked: the collector's
     // default store (10,000 traces, oldest evicted) is smaller than a 10-minute soak.
     startCollector: (options) => startCollectorProcess({ ...options, maxTraces: Math.max(10_000, planned + 1000) }),
-  }).catch(async (err: unknown) => {
+  });
+  let stack: Stack;
+  try {
+    stack = await Promise.race([starting, interrupt.interrupted]);
+  } catch (err) {
+    // Interrupted during start-up: the stack still comes up (or fails) within its ready
+    // timeout, and must not be left running.
+    await starting.then((s) => s.close(), () => undefined);
+    interrupt.remove();
     await rm(heapDir, { recursive: true, force: true });
     throw err;
-  });
+  }
   const died = stack.failure.then((err) => {
     throw new SoakError(`${err.message}\n${stackLog.join('\n')}`);
   });
   died.catch(() => undefined);
+  const stopped = Promise.race([died, interrupt.interrupted]);
 
   let sampler: MemorySampler | undefined;
   const tracing = startClientTracing(stack.urls.otlpGrpc, planned);
@@ -132,7 +143,7 @@ export async function runSoak(settings: SoakSettings, deps: SoakDeps): Promise<S
         loadMs + settings.requestTimeoutMs + 5_000,
         'the load phase',
       ),
-      died,
+      stopped,
     ]).finally(() => clearInterval(progress));
     await sampler.stop();
 
@@ -164,7 +175,7 @@ export async function runSoak(settings: SoakSettings, deps: SoakDeps): Promise<S
         verifyMs,
         'verification',
       ),
-      died,
+      stopped,
     ]);
 
     const load = summarizeLoad({
@@ -179,6 +190,7 @@ export async function runSoak(settings: SoakSettings, deps: SoakDeps): Promise<S
     });
     return summarizeSoak({ startedAt: t0, plan: pickPlan(settings), pids, samples: sampler.samples, load });
   } finally {
+    interrupt.remove();
     await sampler?.stop();
     await tracing.shutdown().catch(() => undefined);
     await statuses.close().catch(() => undefined);
@@ -194,6 +206,27 @@ function functionPids(pids: { readonly createOrder: number | undefined; readonly
 
 function pickPlan(s: SoakSettings): SoakPlan {
   return { minutes: s.minutes, rate: s.rate, concurrency: s.concurrency, sampleMs: s.sampleMs, warmupS: s.warmupS, verifyS: s.verifyS, rule: s.rule };
+}
+
+/**
+ * SIGINT/SIGTERM end the soak early: the phase under way is abandoned and the stack closed
+ * (its functions run in their own process group, so a terminal's Ctrl-C reaches only us,
+ * and Node's default signal exit would skip the hook that kills them). A second signal
+ * exits at once; the exit hook then SIGKILLs the functions.
+ */
+function onInterrupt(log: (line: string) => void): { readonly interrupted: Promise<never>; remove(): void } {
+  let handler: (signal: NodeJS.Signals) => void = () => undefined;
+  const now = (): never => process.exit(130);
+  const interrupted = new Promise<never>((_, reject) => {
+    handler = (signal) => {
+      log(`${signal}: stopping the soak and its stack (again to exit at once)…`);
+      process.off('SIGINT', handler).off('SIGTERM', handler).once('SIGINT', now).once('SIGTERM', now);
+      reject(new SoakError(`interrupted by ${signal}; no summary written`));
+    };
+  });
+  interrupted.catch(() => undefined);
+  process.once('SIGINT', handler).once('SIGTERM', handler);
+  return { interrupted, remove: () => void process.off('SIGINT', handler).off('SIGTERM', handler) };
 }
 
 /** `work`, or a SoakError once `ms` have passed (the work is abandoned, the caller cleans up). */
