@@ -4,7 +4,8 @@ import { runCli } from './cli/runCli';
 import { formatSoakSummary } from './soak/formatSoakSummary';
 import type { SoakOptions } from './soak/parseSoakOptions';
 import { SOAK_HELP, SoakOptionsError, parseSoakOptions } from './soak/parseSoakOptions';
-import { SoakError, runSoak } from './soak/runSoak';
+import { runSoak } from './soak/runSoak';
+import { SoakError } from './soak/soakError';
 
 // Exit codes: 0 traces 100 % complete and no memory growth, 1 otherwise or the run could not finish, 2 bad usage.
 runCli({ parse: parseSoakOptions, usageError: SoakOptionsError, help: SOAK_HELP, run: soak });

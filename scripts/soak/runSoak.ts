@@ -16,6 +16,9 @@ import { startStack } from '../stack/startStack';
 import type { Stack } from '../stack/startStack';
 import type { MemorySampler } from './memorySampler';
 import { startMemorySampler } from './memorySampler';
+import { bounded } from './bounded';
+import { onInterrupt } from './onInterrupt';
+import { SoakError } from './soakError';
 import type { SoakFunction, SoakPlan, SoakSummary } from './summarizeSoak';
 import { SOAK_FUNCTIONS, plannedOrders, summarizeSoak } from './summarizeSoak';
 
@@ -28,10 +31,6 @@ export interface SoakDeps {
   readonly log: (line: string) => void;
   /** Progress line period (default 10 s). */
   readonly progressEveryMs?: number;
-}
-
-export class SoakError extends Error {
-  override readonly name = 'SoakError';
 }
 
 const HEAP_REPORTER = path.join(__dirname, 'heapReporter.js');
@@ -206,34 +205,4 @@ function functionPids(pids: { readonly createOrder: number | undefined; readonly
 
 function pickPlan(s: SoakSettings): SoakPlan {
   return { minutes: s.minutes, rate: s.rate, concurrency: s.concurrency, sampleMs: s.sampleMs, warmupS: s.warmupS, verifyS: s.verifyS, rule: s.rule };
-}
-
-/**
- * SIGINT/SIGTERM end the soak early: the phase under way is abandoned and the stack closed
- * (its functions run in their own process group, so a terminal's Ctrl-C reaches only us,
- * and Node's default signal exit would skip the hook that kills them). A second signal
- * exits at once; the exit hook then SIGKILLs the functions.
- */
-function onInterrupt(log: (line: string) => void): { readonly interrupted: Promise<never>; remove(): void } {
-  let handler: (signal: NodeJS.Signals) => void = () => undefined;
-  const now = (): never => process.exit(130);
-  const interrupted = new Promise<never>((_, reject) => {
-    handler = (signal) => {
-      log(`${signal}: stopping the soak and its stack (again to exit at once)…`);
-      process.off('SIGINT', handler).off('SIGTERM', handler).once('SIGINT', now).once('SIGTERM', now);
-      reject(new SoakError(`interrupted by ${signal}; no summary written`));
-    };
-  });
-  interrupted.catch(() => undefined);
-  process.once('SIGINT', handler).once('SIGTERM', handler);
-  return { interrupted, remove: () => void process.off('SIGINT', handler).off('SIGTERM', handler) };
-}
-
-/** `work`, or a SoakError once `ms` have passed (the work is abandoned, the caller cleans up). */
-function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SoakError(`${what} did not finish within ${(ms / 1000).toFixed(0)} s`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
