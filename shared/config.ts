@@ -25,6 +25,19 @@ export interface Config {
    * and the library's spans nearly double the spans per order.
    */
   readonly firestoreLibrarySpans: boolean;
+  /**
+   * The most a Firestore or Pub/Sub call may take (DEPENDENCY_TIMEOUT_MS, default 10 s):
+   * the request then answers 503 (createOrder) or throws for a retry (processOrder), and
+   * the client library's own retries give up by then too.
+   */
+  readonly dependencyTimeoutMs: number;
+  /**
+   * Spans waiting for export at most (OTEL_BSP_MAX_QUEUE_SIZE, default 2048) and per
+   * export (OTEL_BSP_MAX_EXPORT_BATCH_SIZE, default 512): what a collector outage can
+   * cost in memory. Spans beyond the queue are dropped and counted.
+   */
+  readonly spanQueueSize: number;
+  readonly spanExportBatchSize: number;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +77,9 @@ export function loadConfig(
     onGcp,
     maxBodyBytes: positiveInt(env, 'MAX_BODY_BYTES', 64 * 1024, 32 * 1024 * 1024),
     firestoreLibrarySpans: ['on', 'true'].includes(nonEmpty(env, 'FIRESTORE_ENABLE_TRACING')?.toLowerCase() ?? ''),
+    dependencyTimeoutMs: positiveInt(env, 'DEPENDENCY_TIMEOUT_MS', 10_000, 60_000),
+    spanQueueSize: positiveInt(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1_000_000),
+    spanExportBatchSize: positiveInt(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1_000_000),
   });
 }
 
