@@ -46,8 +46,9 @@ export class GuardedSpanExporter implements SpanExporter {
         return;
       }
       this.probeInFlight = true;
-      this.lastProbeAt = this.now();
     }
+    // The interval runs from the last export that reached the exporter, probe or not.
+    this.lastProbeAt = this.now();
     let settled = false;
     const finish = (result: ExportResult): void => {
       // A late answer after the timeout is ignored: those spans were already counted lost.
