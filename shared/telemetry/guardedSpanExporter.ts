@@ -17,14 +17,15 @@ export interface GuardedSpanExporterOptions {
  *
  * - every export answers within `timeoutMs`, even if the exporter never calls back
  *   (the Cloud Trace exporter has no deadline of its own);
- * - after a failure, only one export per `probeIntervalMs` goes to the collector (the
- *   probe); the rest fail at once, so a hanging collector holds one flush per interval
- *   to the deadline instead of every one, and a collector answering 429/503 is not
- *   hammered. The first successful probe ends the outage.
+ * - after a failure, only one export per `probeIntervalMs` goes to the collector, as a
+ *   probe in the background: the flush that carried it is answered at once (failed), so
+ *   no request waits on a collector already known to be failing, and a collector
+ *   answering 429/503 is not hammered. The other exports fail at once. The first
+ *   probe that succeeds ends the outage (its spans are delivered after all).
  */
 export class GuardedSpanExporter implements SpanExporter {
   private probeInFlight = false;
-  private lastProbeAt = Number.NEGATIVE_INFINITY;
+  private lastAttemptAt = Number.NEGATIVE_INFINITY;
   private readonly now: () => number;
 
   constructor(
@@ -37,28 +38,36 @@ export class GuardedSpanExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     this.counter.sentToExporter(spans.length);
-    const probe = this.counter.failing;
-    if (probe) {
-      if (this.probeInFlight || this.now() - this.lastProbeAt < this.options.probeIntervalMs) {
-        const error = new Error('trace export skipped: the collector is failing and a probe is due later');
-        this.counter.exportFailed(spans.length, error.message);
-        resultCallback({ code: ExportResultCode.FAILED, error });
-        return;
-      }
-      this.probeInFlight = true;
+    if (!this.counter.failing) {
+      this.attempt(spans, resultCallback);
+      return;
     }
-    // The interval runs from the last export that reached the exporter, probe or not.
-    this.lastProbeAt = this.now();
+    if (this.probeInFlight || this.now() - this.lastAttemptAt < this.options.probeIntervalMs) {
+      const error = new Error('trace export skipped: the collector is failing and the next probe is not due yet');
+      this.counter.exportFailed(spans.length, error.message);
+      resultCallback({ code: ExportResultCode.FAILED, error });
+      return;
+    }
+    this.probeInFlight = true;
+    this.attempt(spans, () => {
+      this.probeInFlight = false;
+    });
+    resultCallback({ code: ExportResultCode.FAILED, error: new Error('trace export failing: these spans went out as a probe in the background') });
+  }
+
+  /** One export that answers within the timeout, counted either way. */
+  private attempt(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    // The probe interval runs from the last export that reached the exporter, probe or not.
+    this.lastAttemptAt = this.now();
     let settled = false;
     const finish = (result: ExportResult): void => {
       // A late answer after the timeout is ignored: those spans were already counted lost.
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      if (probe) this.probeInFlight = false;
       if (result.code === ExportResultCode.SUCCESS) this.counter.exportSucceeded(spans.length);
       else this.counter.exportFailed(spans.length, describe(result.error));
-      resultCallback(result);
+      done(result);
     };
     const timer = setTimeout(
       () => finish({ code: ExportResultCode.FAILED, error: new Error(`trace export did not answer within ${this.options.timeoutMs} ms`) }),

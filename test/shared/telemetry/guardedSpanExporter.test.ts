@@ -59,9 +59,10 @@ test('an outage is logged once when it starts and once when it ends, with the sp
   );
   assert.match(String(lines[0]!.fields.reason), /ECONNREFUSED/);
 
+  // The collector is back: the next probe (sent in the background; its flush is not held) succeeds.
   state.next = 'ok';
   now += 100;
-  assert.equal((await exportOnce(guarded)).code, ExportResultCode.SUCCESS);
+  await exportOnce(guarded);
   assert.equal(lines.length, 2);
   assert.equal(lines[1]!.message, 'trace export recovered');
   assert.equal(lines[1]!.fields.droppedSpans, 25 * SPANS.length);
@@ -100,6 +101,28 @@ test('an export that never answers fails at the deadline; its late answer change
   // Within the probe interval nothing reaches the hanging exporter: the flush is not held.
   assert.equal((await exportOnce(guarded)).code, ExportResultCode.FAILED);
   assert.equal(state.calls, 1);
+});
+
+test('a probe to a hanging collector does not hold the flush, and one at a time is sent', async () => {
+  let now = 0;
+  const { exporter, state } = scriptedExporter();
+  const { log, lines } = recordingLogger();
+  const counter = new SpanDropCounter(log, () => now);
+  const guarded = new GuardedSpanExporter(exporter, counter, { timeoutMs: 60_000, probeIntervalMs: 100, now: () => now });
+  await exportOnce(guarded); // fails: the outage begins
+  state.next = 'hang';
+  now += 100;
+  // Answered without waiting for the hanging collector (no timer could have fired yet).
+  assert.equal((await exportOnce(guarded)).code, ExportResultCode.FAILED);
+  assert.equal(state.calls, 2, 'the probe went out');
+  now += 1000;
+  await exportOnce(guarded);
+  assert.equal(state.calls, 2, 'no second probe while one is outstanding');
+  state.pending[0]!({ code: ExportResultCode.SUCCESS }); // the collector answers the probe
+  assert.deepEqual(lines.map((l) => l.message), ['trace export failing; spans are dropped until it recovers', 'trace export recovered']);
+  assert.equal(counter.counts().exported, SPANS.length, "the probe's spans were delivered");
+  state.next = 'ok';
+  assert.equal((await exportOnce(guarded)).code, ExportResultCode.SUCCESS);
 });
 
 test('an exporter that throws is a failed export, not a crash', async () => {
