@@ -229,7 +229,7 @@ for (const protocol of ['grpc', 'http/json'] as const) {
         figures.push(
           `${name}: ${during.all.length} requests; ` +
             latency.map(({ kind, worst, added }) => `${kind} worst ${worst.toFixed(0)} ms (${added >= 0 ? '+' : ''}${added.toFixed(0)} ms vs baseline median)`).join(', ') +
-            `; ${dropped} spans dropped (logged once: "${logged[0]!.reason ?? ''}"); traces resumed after ${untilResumed} request(s)`,
+            `; ${dropped} spans dropped; traces resumed after ${untilResumed} request(s); logged: ${logged.map((l) => JSON.stringify(l)).join(' ')}`,
         );
       }
 
