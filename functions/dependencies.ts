@@ -22,28 +22,75 @@ export interface Dependencies {
   readonly now: () => Date;
 }
 
-// A dependency call is abandoned (and answered 503 / retried) after this long:
-// well inside Cloud Functions' default 60 s request timeout.
-const DEPENDENCY_TIMEOUT_MS = 10_000;
-
 /** The real Firestore and Pub/Sub clients; they honour *_EMULATOR_HOST by themselves. */
 export function createDependencies(config: Config, tracing: Tracing): Dependencies {
+  // A dependency call is abandoned (answered 503 / retried) after config.dependencyTimeoutMs
+  // (default 10 s, well inside Cloud Functions' 60 s request timeout); the clients are told
+  // the same, so an abandoned call stops retrying too instead of for minutes.
+  const timeoutMs = config.dependencyTimeoutMs;
   const firestore = new Firestore({
     projectId: config.projectId,
+    clientConfig: boundedFirestoreCalls(timeoutMs),
     // A provider without a delegate hands out no-op tracers: the library's spans are not
     // recorded, and the gRPC spans beneath them attach to our store span instead.
     ...(config.firestoreLibrarySpans ? {} : { openTelemetry: { tracerProvider: new ProxyTracerProvider() } }),
   });
   const pubsub = new PubSub({ projectId: config.projectId });
   // Short batching window: each invocation waits for its own publish before answering.
-  const topic = pubsub.topic(config.ordersTopic, { batching: { maxMessages: 100, maxMilliseconds: 2 } });
+  const topic = pubsub.topic(config.ordersTopic, {
+    batching: { maxMessages: 100, maxMilliseconds: 2 },
+    // Publish otherwise retries UNAVAILABLE for up to 10 minutes (60 s per attempt).
+    gaxOpts: { timeout: timeoutMs, retry: { backoffSettings: boundedBackoff(timeoutMs) } },
+  });
   return {
     config,
     tracing,
     log: createLogger(config.projectId),
-    store: new FirestoreOrderStore(firestore, config.ordersCollection, DEPENDENCY_TIMEOUT_MS),
-    publisher: new PubSubOrderPublisher(topic, DEPENDENCY_TIMEOUT_MS),
+    store: new FirestoreOrderStore(firestore, config.ordersCollection, timeoutMs),
+    publisher: new PubSubOrderPublisher(topic, timeoutMs),
     newOrderId: randomUUID,
     now: () => new Date(),
+  };
+}
+
+/** Retry settings whose attempts and total all end within `timeoutMs`. */
+function boundedBackoff(timeoutMs: number) {
+  return {
+    initialRetryDelayMillis: 100,
+    retryDelayMultiplier: 1.3,
+    maxRetryDelayMillis: timeoutMs,
+    initialRpcTimeoutMillis: timeoutMs,
+    rpcTimeoutMultiplier: 1,
+    maxRpcTimeoutMillis: timeoutMs,
+    totalTimeoutMillis: timeoutMs,
+  };
+}
+
+/**
+ * Per-attempt deadlines for the Firestore RPCs the store uses. Reads otherwise wait
+ * 300 s per attempt. Firestore re-applies its own retry settings to Commit (up to
+ * 10 minutes on UNAVAILABLE) and cannot be told otherwise; withDeadline caps how many
+ * such abandoned calls may pile up.
+ */
+function boundedFirestoreCalls(timeoutMs: number) {
+  const bounded = { timeout_millis: timeoutMs, retry_codes_name: 'unavailable', retry_params_name: 'bounded' };
+  return {
+    interfaces: {
+      'google.firestore.v1.Firestore': {
+        retry_codes: { unavailable: ['UNAVAILABLE'] },
+        retry_params: {
+          bounded: {
+            initial_retry_delay_millis: 100,
+            retry_delay_multiplier: 1.3,
+            max_retry_delay_millis: timeoutMs,
+            initial_rpc_timeout_millis: timeoutMs,
+            rpc_timeout_multiplier: 1,
+            max_rpc_timeout_millis: timeoutMs,
+            total_timeout_millis: timeoutMs,
+          },
+        },
+        methods: { BatchGetDocuments: bounded, Commit: bounded, RunQuery: bounded },
+      },
+    },
   };
 }

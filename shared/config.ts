@@ -42,6 +42,19 @@ export interface Config {
   readonly cloudTraceEndpoint: string | undefined;
   /** Telemetry API (OTLP/gRPC, TLS) URL for `gcp_otlp`: the standard OTLP endpoint variables, else Google's. */
   readonly telemetryApiEndpoint: string;
+  /**
+   * The most a Firestore or Pub/Sub call may take (DEPENDENCY_TIMEOUT_MS, default 10 s):
+   * the request then answers 503 (createOrder) or throws for a retry (processOrder), and
+   * the client library's own retries give up by then too.
+   */
+  readonly dependencyTimeoutMs: number;
+  /**
+   * Spans waiting for export at most (OTEL_BSP_MAX_QUEUE_SIZE, default 2048) and per
+   * export (OTEL_BSP_MAX_EXPORT_BATCH_SIZE, default 512): what a collector outage can
+   * cost in memory. Spans beyond the queue are dropped and counted.
+   */
+  readonly spanQueueSize: number;
+  readonly spanExportBatchSize: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +99,9 @@ export function loadConfig(
     cloudTraceEndpoint: hostPort(env, 'CLOUD_TRACE_ENDPOINT'),
     telemetryApiEndpoint:
       nonEmpty(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? nonEmpty(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? TELEMETRY_API_ENDPOINT,
+    dependencyTimeoutMs: positiveInt(env, 'DEPENDENCY_TIMEOUT_MS', 10_000, 60_000),
+    spanQueueSize: positiveInt(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1_000_000),
+    spanExportBatchSize: positiveInt(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1_000_000),
   });
 }
 

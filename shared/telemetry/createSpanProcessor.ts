@@ -11,12 +11,22 @@ import type { Config } from '../config';
  */
 export function createSpanProcessor(config: Config, exporterOverride?: SpanExporter): SpanProcessor | undefined {
   const base = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
-  const batch = (exporter: SpanExporter): SpanProcessor =>
-    new base.BatchSpanProcessor(exporter, {
+  const batch = (exporter: SpanExporter): SpanProcessor => {
+    const { CountingBatchSpanProcessor } = require('./countingBatchSpanProcessor') as typeof import('./countingBatchSpanProcessor');
+    const { createLogger } = require('./structuredLogger') as typeof import('./structuredLogger');
+    // Counts and logs (once per outage) the spans a dead or slow collector costs.
+    return new CountingBatchSpanProcessor(exporter, {
       // An export stuck longer than the flush deadline is abandoned, so the next
       // invocation's flush is not queued behind it for the default 30 s.
       exportTimeoutMillis: config.flushTimeoutMs,
+      // Bounded queue: what an outage can cost in memory.
+      maxQueueSize: config.spanQueueSize,
+      maxExportBatchSize: config.spanExportBatchSize,
+      // While the collector fails, one export per second tries it; the others drop at once.
+      probeIntervalMs: 1000,
+      log: createLogger(config.projectId),
     });
+  };
   if (exporterOverride) return batch(exporterOverride);
   switch (config.tracesExporter) {
     case 'none':

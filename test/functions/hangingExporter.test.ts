@@ -44,7 +44,7 @@ before(() => {
   server = getTestServer('createOrderWithDeadExporter');
 });
 
-test('each request waits for the flush, but no longer than the flush deadline', async () => {
+test('a request waits for the flush, but no longer than the flush deadline', async () => {
   const order = { customerId: 'c-1', items: [{ sku: 's', quantity: 1, unitPrice: 1 }], currency: 'EUR' };
   const elapsed: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -53,8 +53,10 @@ test('each request waits for the flush, but no longer than the flush deadline', 
     elapsed.push(performance.now() - started);
   }
   assert.ok(exportCalls >= 1, 'the flush reached the exporter');
+  // The first flush waits for the exporter; once it has failed, only one probe export per
+  // second reaches it and the other flushes fail at once (guardedSpanExporter.ts).
+  assert.ok(elapsed[0]! >= FLUSH_TIMEOUT_MS * 0.9, `answered after ${elapsed[0]} ms: it did not wait for the flush`);
   for (const ms of elapsed) {
-    assert.ok(ms >= FLUSH_TIMEOUT_MS * 0.9, `answered after ${ms} ms: it did not wait for the flush`);
     // Bounded by the deadline, not by the exporter's 30 s timeout (generous slack for a busy machine).
     assert.ok(ms < FLUSH_TIMEOUT_MS + 5000, `answered after ${ms} ms: the dead exporter held the request`);
   }
