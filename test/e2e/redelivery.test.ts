@@ -380,6 +380,9 @@ void describe('processOrder under real Pub/Sub redelivery', () => {
     assert.equal(order?.status, 'processed');
     assert.equal(order?.processedByMessageId, messageId);
     assert.equal(logsFor('order processed', 'orderId', orderId).length, 1);
+    const retried = logsFor('message not processed; Pub/Sub will redeliver it', 'messageId', messageId);
+    assert.equal(retried.length, failed, 'one WARNING line per failed attempt');
+    assert.ok(retried.every((l) => l.severity === 'WARNING' && /firestore/.test(JSON.stringify(l.error))), 'naming the failing dependency');
     // Every failed attempt is an error span; the successful one is not.
     await waitFor('the consumer spans of every attempt', async () => (await consumerSpans(messageId)).filter((s) => tag(s, 'span.kind') === 'consumer').length === pushes.length, 10_000);
     const spans = (await consumerSpans(messageId)).filter((s) => tag(s, 'span.kind') === 'consumer');
