@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Request } from '@google-cloud/functions-framework';
 
 const PARSE_ERROR = Symbol.for('orders.jsonParseError');
@@ -11,6 +12,10 @@ type JsonFactory = (options?: unknown) => Middleware;
  * factory of the body-parser it uses lets the parse error reach the function,
  * which answers it as a JSON 400 inside its traced invocation. Must run before
  * the framework builds its server (it loads the function first, then builds it).
+ *
+ * Every client error the parser raises is routed, not only syntax errors: an
+ * unsupported charset (`application/json; charset=latin1`) or content encoding is
+ * a 415 from body-parser that would otherwise also reach Express's HTML handler.
  */
 export function routeJsonParseErrorsToFunction(): void {
   const frameworkEntry = require.resolve('@google-cloud/functions-framework');
@@ -25,15 +30,48 @@ export function routeJsonParseErrorsToFunction(): void {
         // CloudEvent deliveries (ce-* headers) keep the framework's own 400: a push body
         // that is not JSON is a transport failure for Pub/Sub to retry, not an order.
         const isCloudEvent = (req as { headers?: Record<string, unknown> }).headers?.['ce-id'] !== undefined;
-        if ((error as { type?: unknown } | undefined)?.type === 'entity.parse.failed' && !isCloudEvent) {
-          (req as Record<symbol, unknown>)[PARSE_ERROR] = (error as Error).message;
-          return next();
+        if (isClientError(error) && !isCloudEvent) {
+          (req as Record<symbol, unknown>)[PARSE_ERROR] = withoutBodyExcerpt(error.message);
+          return drained(req as Readable, () => next());
         }
         next(error);
       });
   };
   wrapped[PARSE_ERROR] = true;
   bodyParser.json = wrapped;
+}
+
+/**
+ * Calls `then` once the request body has been read off. Errors raised before reading
+ * (charset, content encoding) leave it unread, and the framework's later raw() parser
+ * would then read it and raise the same error again, straight to Express.
+ */
+function drained(req: Readable, then: () => void): void {
+  if (req.readableEnded || req.destroyed) return then();
+  let called = false;
+  const once = (): void => {
+    if (called) return;
+    called = true;
+    then();
+  };
+  req.on('end', once);
+  req.on('error', once);
+  req.on('close', once);
+  req.resume();
+}
+
+/** A body-parser error the client caused (http-errors marks those `expose`, status 4xx). */
+function isClientError(error: unknown): error is Error {
+  const candidate = error as { status?: unknown; expose?: unknown } | undefined;
+  return error instanceof Error && typeof candidate?.status === 'number' && candidate.status >= 400 && candidate.status < 500 && candidate.expose === true;
+}
+
+/**
+ * V8's JSON.parse messages quote a stretch of the body (`Unexpected token 'N', "…"unitPrice":NaN}]…" is
+ * not valid JSON`). The quote is order contents: the message keeps the reason, not the excerpt.
+ */
+export function withoutBodyExcerpt(message: string): string {
+  return message.replace(/, ".*" is not valid JSON$/s, '').slice(0, 200);
 }
 
 /** The JSON parse error functions-framework met for this request, if any. */

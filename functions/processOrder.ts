@@ -62,7 +62,12 @@ export function processOrderHandler(deps: Dependencies): CloudEventFunction<Mess
           span.setAttributes({ 'orders.order_id': orderId, 'orders.result': result });
           deps.log.info(result === 'processed' ? 'order processed' : 'order already processed; nothing changed', { orderId, messageId });
         } catch (error) {
-          if (!(error instanceof PoisonMessageError)) throw error;
+          if (!(error instanceof PoisonMessageError)) {
+            // Thrown: the push is answered 500 and Pub/Sub redelivers (with backoff, until the
+            // dead-letter policy's last attempt). One structured line per failed attempt.
+            deps.log.warn('message not processed; Pub/Sub will redeliver it', { messageId, error });
+            throw error;
+          }
           // Acknowledged, not retried: no retry can fix it. Recorded on the span and in the log.
           span.addEvent('message acknowledged as unprocessable', { 'exception.message': error.message });
           span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
