@@ -41,6 +41,16 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
+  // Node's default on SIGINT/SIGTERM ends the process without 'exit' listeners, which
+  // would orphan the children (they are in their own process group). A runner with its
+  // own handler (npm start, soak) shuts down gracefully; one without (bench, load) exits
+  // through process.exit here, so the hook below still runs.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    const exitUnlessHandled = (): void => {
+      if (process.listenerCount(signal) === 1) process.exit(code);
+    };
+    process.on(signal, exitUnlessHandled);
+  }
   process.on('exit', () => {
     for (const child of live) {
       if (child.pid !== undefined) {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { findFreePort } from '../../../scripts/stack/assertPortsFree';
 import { describeExit, startChild } from '../../../scripts/stack/startChild';
@@ -72,6 +72,17 @@ void describe('startChild', () => {
     // The exit hook sends SIGKILL synchronously; allow the kernel a bounded moment to reap.
     for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal(isAlive(pid), false, `child ${pid} outlived its runner`);
+  });
+
+  void it('kills its children when a runner without signal handlers gets SIGINT', async () => {
+    const runner = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'signalledRunner.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const pid = await new Promise<number>((resolve) => runner.stdout.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim()))));
+    assert.ok(pid > 0 && isAlive(pid), 'the child is running before the signal');
+    const exited = new Promise<number | null>((resolve) => runner.once('exit', (code) => resolve(code)));
+    runner.kill('SIGINT');
+    assert.equal(await exited, 130, 'the runner exits as an interrupted process');
+    for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(isAlive(pid), false, `child ${pid} outlived its interrupted runner`);
   });
 });
 
