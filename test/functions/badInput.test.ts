@@ -12,12 +12,10 @@ import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Firestore } from '@google-cloud/firestore';
 import type { Message, PubSub, Subscription, Topic } from '@google-cloud/pubsub';
-import { startFirestoreEmulator } from '../../scripts/firestoreEmulator/startFirestoreEmulator';
-import type { FirestoreEmulator } from '../../scripts/firestoreEmulator/startFirestoreEmulator';
-import { startPubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
-import type { PubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
 import { CATEGORIES, generateBadRequests } from '../support/badRequests';
 import type { BadRequest, Category } from '../support/badRequests';
+import { startEmulators } from '../support/startEmulators';
+import type { TestEmulators } from '../support/startEmulators';
 
 const PROJECT = 'demo-bad-input';
 const SEED = 20261125;
@@ -27,8 +25,7 @@ const CONCURRENCY = 16;
 const SENTINEL_WAIT_MS = 10_000;
 
 const exporter = new InMemorySpanExporter();
-let firestoreEmulator: FirestoreEmulator;
-let pubsubEmulator: PubSubEmulator;
+let emulators: TestEmulators | undefined;
 let server: http.Server;
 let port: number;
 let db: Firestore;
@@ -38,13 +35,9 @@ let subscription: Subscription;
 const received: Message[] = [];
 
 before(async () => {
-  firestoreEmulator = await startFirestoreEmulator({ port: 0 });
-  pubsubEmulator = await startPubSubEmulator({ port: 0 });
+  emulators = await startEmulators();
   Object.assign(process.env, {
     GOOGLE_CLOUD_PROJECT: PROJECT,
-    FIRESTORE_EMULATOR_HOST: `127.0.0.1:${firestoreEmulator.port}`,
-    PUBSUB_EMULATOR_HOST: `127.0.0.1:${pubsubEmulator.port}`,
-    METADATA_SERVER_DETECTION: 'none',
     OTEL_SERVICE_NAME: 'bad-input-under-test',
     MAX_BODY_BYTES: String(MAX_BODY_BYTES),
   });
@@ -74,8 +67,7 @@ after(async () => {
   await pubsub?.close();
   await db?.terminate();
   await new Promise((resolve) => server?.close(resolve));
-  await pubsubEmulator?.close();
-  await firestoreEmulator?.close();
+  await emulators?.close();
 });
 
 interface Answer {

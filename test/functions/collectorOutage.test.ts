@@ -18,16 +18,14 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { PubSub, Subscription } from '@google-cloud/pubsub';
 import { startCollector } from '../../scripts/collector/startCollector';
 import type { Collector } from '../../scripts/collector/startCollector';
-import { startFirestoreEmulator } from '../../scripts/firestoreEmulator/startFirestoreEmulator';
-import type { FirestoreEmulator } from '../../scripts/firestoreEmulator/startFirestoreEmulator';
-import { startPubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
-import type { PubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
 import { findFreePort } from '../../scripts/stack/assertPortsFree';
 import { startChild } from '../../scripts/stack/startChild';
 import type { RunningChild } from '../../scripts/stack/startChild';
 import { waitForHttp } from '../../scripts/stack/waitForHttp';
 import { listenHanging, listenRefusingGrpc, listenRefusingHttp } from './fakeCollectors';
 import type { FakeCollector } from './fakeCollectors';
+import { startEmulators } from '../support/startEmulators';
+import type { TestEmulators } from '../support/startEmulators';
 
 const PROJECT = 'demo-collector-outage';
 const FLUSH_TIMEOUT_MS = 300;
@@ -39,19 +37,14 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const FUNCTIONS_FRAMEWORK = path.join(REPO_ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js');
 const ORDER = { customerId: 'c-outage', items: [{ sku: 'sku-1', quantity: 1, unitPrice: 2.5 }], currency: 'EUR' };
 
-let firestoreEmulator: FirestoreEmulator;
-let pubsubEmulator: PubSubEmulator;
+let emulators: TestEmulators | undefined;
 let db: Firestore;
 let pubsub: PubSub;
 let subscription: Subscription;
 const published = new Set<string>();
 
 before(async () => {
-  firestoreEmulator = await startFirestoreEmulator({ port: 0 });
-  pubsubEmulator = await startPubSubEmulator({ port: 0 });
-  process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${firestoreEmulator.port}`;
-  process.env.PUBSUB_EMULATOR_HOST = `127.0.0.1:${pubsubEmulator.port}`;
-  process.env.METADATA_SERVER_DETECTION = 'none';
+  emulators = await startEmulators();
   const { PubSub } = await import('@google-cloud/pubsub');
   const { Firestore } = await import('@google-cloud/firestore');
   pubsub = new PubSub({ projectId: PROJECT });
@@ -68,8 +61,7 @@ after(async () => {
   await subscription?.close();
   await pubsub?.close();
   await db?.terminate();
-  await pubsubEmulator?.close();
-  await firestoreEmulator?.close();
+  await emulators?.close();
 });
 
 interface Sent {

@@ -12,16 +12,14 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Firestore } from '@google-cloud/firestore';
 import type { PubSub } from '@google-cloud/pubsub';
-import { startFirestoreEmulator } from '../../scripts/firestoreEmulator/startFirestoreEmulator';
-import type { FirestoreEmulator } from '../../scripts/firestoreEmulator/startFirestoreEmulator';
-import { startPubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
-import type { PubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
 import { findFreePort } from '../../scripts/stack/assertPortsFree';
 import { startChild } from '../../scripts/stack/startChild';
 import type { RunningChild } from '../../scripts/stack/startChild';
 import { waitForHttp } from '../../scripts/stack/waitForHttp';
 import { listenHanging } from './fakeCollectors';
 import type { FakeCollector } from './fakeCollectors';
+import { startEmulators } from '../support/startEmulators';
+import type { TestEmulators } from '../support/startEmulators';
 
 const PROJECT = 'demo-dependency-outage';
 // Long enough that the healthy dependency's first call (a fresh connection) fits on a busy machine.
@@ -47,19 +45,14 @@ const CASES: readonly Case[] = [
   { target: 'processOrder', broken: 'firestore', fault: 'hanging' },
 ];
 
-let firestoreEmulator: FirestoreEmulator;
-let pubsubEmulator: PubSubEmulator;
+let emulators: TestEmulators | undefined;
 let db: Firestore;
 let pubsub: PubSub;
 const hangingServers: FakeCollector[] = [];
 const children: RunningChild[] = [];
 
 before(async () => {
-  firestoreEmulator = await startFirestoreEmulator({ port: 0 });
-  pubsubEmulator = await startPubSubEmulator({ port: 0 });
-  process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${firestoreEmulator.port}`;
-  process.env.PUBSUB_EMULATOR_HOST = `127.0.0.1:${pubsubEmulator.port}`;
-  process.env.METADATA_SERVER_DETECTION = 'none';
+  emulators = await startEmulators();
   const { PubSub } = await import('@google-cloud/pubsub');
   const { Firestore } = await import('@google-cloud/firestore');
   pubsub = new PubSub({ projectId: PROJECT });
@@ -72,8 +65,7 @@ after(async () => {
   await Promise.all(hangingServers.map((server) => server.close()));
   await pubsub?.close();
   await db?.terminate();
-  await pubsubEmulator?.close();
-  await firestoreEmulator?.close();
+  await emulators?.close();
 });
 
 /** A host:port that refuses connections, or one that accepts and never answers. */

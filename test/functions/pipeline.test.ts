@@ -15,10 +15,8 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Firestore } from '@google-cloud/firestore';
 import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
 import request from 'supertest';
-import { startFirestoreEmulator } from '../../scripts/firestoreEmulator/startFirestoreEmulator';
-import type { FirestoreEmulator } from '../../scripts/firestoreEmulator/startFirestoreEmulator';
-import { startPubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
-import type { PubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
+import { startEmulators } from '../support/startEmulators';
+import type { TestEmulators } from '../support/startEmulators';
 
 const PROJECT = 'demo-pipeline';
 const CLIENT_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -26,8 +24,7 @@ const CLIENT_SPAN_ID = '00f067aa0ba902b7';
 const ORDER = { customerId: 'c-1', items: [{ sku: 'sku-1', quantity: 2, unitPrice: 9.5 }], currency: 'EUR' };
 
 const exporter = new InMemorySpanExporter();
-let firestoreEmulator: FirestoreEmulator;
-let pubsubEmulator: PubSubEmulator;
+let emulators: TestEmulators | undefined;
 let createOrder: Server;
 let processOrder: Server;
 let db: Firestore;
@@ -38,13 +35,9 @@ let onMessage: (() => void) | undefined;
 
 before(async () => {
   // The emulators start before tracing so their own gRPC servers stay untraced.
-  firestoreEmulator = await startFirestoreEmulator({ port: 0 });
-  pubsubEmulator = await startPubSubEmulator({ port: 0 });
+  emulators = await startEmulators();
   Object.assign(process.env, {
     GOOGLE_CLOUD_PROJECT: PROJECT,
-    FIRESTORE_EMULATOR_HOST: `127.0.0.1:${firestoreEmulator.port}`,
-    PUBSUB_EMULATOR_HOST: `127.0.0.1:${pubsubEmulator.port}`,
-    METADATA_SERVER_DETECTION: 'none',
     OTEL_SERVICE_NAME: 'orders-under-test',
     FLUSH_TIMEOUT_MS: '5000',
   });
@@ -74,8 +67,7 @@ after(async () => {
   await subscription?.close();
   await pubsub?.close();
   await db?.terminate();
-  await pubsubEmulator?.close();
-  await firestoreEmulator?.close();
+  await emulators?.close();
 });
 
 /** The next published message, waiting at most `ms`. */

@@ -13,10 +13,8 @@ import { suppressTracing } from '@opentelemetry/core';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { PubSub } from '@google-cloud/pubsub';
 import request from 'supertest';
-import { startFirestoreEmulator } from '../../scripts/firestoreEmulator/startFirestoreEmulator';
-import type { FirestoreEmulator } from '../../scripts/firestoreEmulator/startFirestoreEmulator';
-import { startPubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
-import type { PubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
+import { startEmulators } from '../support/startEmulators';
+import type { TestEmulators } from '../support/startEmulators';
 
 const PROJECT = 'demo-sampling';
 const ORDER = { customerId: 'c-1', items: [{ sku: 'sku-1', quantity: 1, unitPrice: 1 }], currency: 'EUR' };
@@ -26,19 +24,14 @@ const CLOUD_SPAN_ID_DECIMAL = '12345';
 const CLOUD_SPAN_ID_HEX = (12345).toString(16).padStart(16, '0');
 
 const exporter = new InMemorySpanExporter();
-let firestoreEmulator: FirestoreEmulator;
-let pubsubEmulator: PubSubEmulator;
+let emulators: TestEmulators | undefined;
 let pubsub: PubSub;
 let createOrder: Server;
 
 before(async () => {
-  firestoreEmulator = await startFirestoreEmulator({ port: 0 });
-  pubsubEmulator = await startPubSubEmulator({ port: 0 });
+  emulators = await startEmulators();
   Object.assign(process.env, {
     GOOGLE_CLOUD_PROJECT: PROJECT,
-    FIRESTORE_EMULATOR_HOST: `127.0.0.1:${firestoreEmulator.port}`,
-    PUBSUB_EMULATOR_HOST: `127.0.0.1:${pubsubEmulator.port}`,
-    METADATA_SERVER_DETECTION: 'none',
     FLUSH_TIMEOUT_MS: '5000',
     // What the deploy sets, with the ratio at 0 so only the caller's decision can record a trace.
     OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
@@ -59,8 +52,7 @@ before(async () => {
 
 after(async () => {
   await pubsub?.close();
-  await pubsubEmulator?.close();
-  await firestoreEmulator?.close();
+  await emulators?.close();
 });
 
 /** POSTs an order with these headers, from an untraced client (this process's HTTP instrumentation would add a traceparent). */
