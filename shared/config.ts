@@ -2,6 +2,9 @@
 
 export type TracesExporterName = 'console' | 'otlp' | 'gcp' | 'none';
 
+/** What createOrder does with an incoming traceparent: make it the parent, or only link to it. */
+export type IncomingTraceContextMode = 'continue' | 'link';
+
 export interface Config {
   readonly projectId: string;
   readonly ordersTopic: string;
@@ -25,6 +28,18 @@ export interface Config {
    * and the library's spans nearly double the spans per order.
    */
   readonly firestoreLibrarySpans: boolean;
+  /**
+   * TRACE_INCOMING_CONTEXT: `continue` (default; the caller's span is the parent, as on a
+   * private, authenticated endpoint) or `link` (public endpoint: the caller's context is
+   * untrusted, so a new root trace links to it).
+   */
+  readonly traceIncomingContext: IncomingTraceContextMode;
+  /**
+   * IDEMPOTENCY_IN_FLIGHT_MS: how long after its creation an unpublished order may still
+   * be in the hands of the request that created it; a retry with its key waits for that
+   * request until then, and completes the order itself afterwards.
+   */
+  readonly idempotencyInFlightMs: number;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +79,10 @@ export function loadConfig(
     onGcp,
     maxBodyBytes: positiveInt(env, 'MAX_BODY_BYTES', 64 * 1024, 32 * 1024 * 1024),
     firestoreLibrarySpans: ['on', 'true'].includes(nonEmpty(env, 'FIRESTORE_ENABLE_TRACING')?.toLowerCase() ?? ''),
+    traceIncomingContext: incomingContextMode(env),
+    // The create and the publish each get up to 10 s (dependencies.ts) before the request
+    // gives up and flags the order; 30 s leaves room for both.
+    idempotencyInFlightMs: positiveInt(env, 'IDEMPOTENCY_IN_FLIGHT_MS', 30_000, 3_600_000),
   });
 }
 
@@ -100,6 +119,12 @@ function otlpProtocol(env: Readonly<Record<string, string | undefined>>): 'grpc'
   // and collectors accept both on the same /v1/traces endpoint.
   if (raw === 'http/json' || raw === 'http/protobuf') return 'http';
   throw new ConfigError(name, `"${raw}" is not one of grpc, http/json, http/protobuf`);
+}
+
+function incomingContextMode(env: Readonly<Record<string, string | undefined>>): IncomingTraceContextMode {
+  const raw = nonEmpty(env, 'TRACE_INCOMING_CONTEXT')?.toLowerCase() ?? 'continue';
+  if (raw === 'continue' || raw === 'link') return raw;
+  throw new ConfigError('TRACE_INCOMING_CONTEXT', `"${raw}" is not one of continue, link`);
 }
 
 function booleanFlag(env: Readonly<Record<string, string | undefined>>, name: string): boolean {
