@@ -15,6 +15,8 @@ export async function runSweep(options: SweepOptions, env: NodeJS.ProcessEnv = p
   // The client libraries read the emulator hosts from the process environment themselves.
   if (options.firestore) env.FIRESTORE_EMULATOR_HOST = options.firestore;
   if (options.pubsub) env.PUBSUB_EMULATOR_HOST = options.pubsub;
+  // Against the emulators alone, Google auth has nothing to look up: no metadata-server probe.
+  if (env.FIRESTORE_EMULATOR_HOST && env.PUBSUB_EMULATOR_HOST) env.METADATA_SERVER_DETECTION ??= 'none';
   const config = loadConfig({ OTEL_SERVICE_NAME: 'order-sweeper', ...env }, []);
   const tracing = initTracing(config);
   const { createDependencies } = require('../../functions/dependencies') as typeof import('../../functions/dependencies');
