@@ -232,6 +232,13 @@ test('publish fails for real: 503 with the orderId, the order is kept; a retry w
   await request(server).post('/').set('Idempotency-Key', key).send(ORDER).expect(202);
   assert.equal((await messagesFor('orders-late-topic', failed.body.orderId)).length, 1, 'a later repeat sends nothing');
 
+  const firstServer = spansOf('6'.repeat(32)).find((span) => span.kind === SpanKind.SERVER && span.attributes['http.response.status_code'] === 503)!;
+  const completing = spansOf('6'.repeat(32)).filter((span) => span.kind === SpanKind.PRODUCER && span.status.code !== 2);
+  assert.equal(completing.length, 1, 'the retry published in the order\'s first trace');
+  assert.equal(completing[0]!.parentSpanContext?.spanId, firstServer.spanContext().spanId);
+  assert.equal(completing[0]!.links[0]?.attributes?.['orders.link.kind'], 'completed-by', 'linked to the retrying request');
+  assert.equal(messages[0]!.attributes.traceparent, `00-${'6'.repeat(32)}-${completing[0]!.spanContext().spanId}-01`);
+
   await push(messages[0]!, 'orders-late-topic').expect(204);
   await push(messages[0]!, 'orders-late-topic').expect(204);
   const consumers = spansOf('6'.repeat(32)).filter((s) => s.kind === SpanKind.CONSUMER);
