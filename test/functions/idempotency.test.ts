@@ -13,7 +13,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Firestore } from '@google-cloud/firestore';
-import type { Message, PubSub } from '@google-cloud/pubsub';
+import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
 import request from 'supertest';
 import type { Dependencies } from '../../functions/dependencies';
 import type { Tracing } from '../../shared/telemetry/startTracing';
@@ -39,6 +39,7 @@ let pubsub: PubSub;
 let tracing: Tracing;
 /** Messages received per topic, by test subscriptions. */
 const inbox = new Map<string, Message[]>();
+const subscriptions: Subscription[] = [];
 let keyCounter = 0;
 
 /** A fresh key per test, so tests share the emulators without sharing orders. */
@@ -78,6 +79,8 @@ before(async () => {
 });
 
 after(async () => {
+  // Open streaming pulls would reconnect forever once the emulator is gone, keeping the process alive.
+  await Promise.all(subscriptions.map((subscription) => subscription.close()));
   await pubsub?.close();
   await db?.terminate();
   await pubsubEmulator?.close();
@@ -89,6 +92,7 @@ async function subscribe(topicName: string): Promise<void> {
   const [topic] = await pubsub.createTopic(topicName);
   const [subscription] = await topic.createSubscription(`${topicName}-idempotency-test`);
   inbox.set(topicName, []);
+  subscriptions.push(subscription);
   subscription.on('message', (message: Message) => {
     message.ack();
     inbox.get(topicName)!.push(message);

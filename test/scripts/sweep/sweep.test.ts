@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
-import type { Message } from '@google-cloud/pubsub';
+import type { Message, Subscription } from '@google-cloud/pubsub';
 import { FirestoreOrderStore } from '../../../shared/firestore/firestoreOrderStore';
 import type { Order } from '../../../shared/order';
 import { startFirestoreEmulator } from '../../../scripts/firestoreEmulator/startFirestoreEmulator';
@@ -25,6 +25,7 @@ let pubsubEmulator: PubSubEmulator;
 let db: Firestore;
 let pubsub: PubSub;
 const received: Message[] = [];
+let subscription: Subscription;
 
 before(async () => {
   firestoreEmulator = await startFirestoreEmulator({ port: 0 });
@@ -35,7 +36,7 @@ before(async () => {
   db = new Firestore({ projectId: PROJECT });
   pubsub = new PubSub({ projectId: PROJECT });
   const [topic] = await pubsub.createTopic('orders');
-  const [subscription] = await topic.createSubscription('sweep-test');
+  [subscription] = await topic.createSubscription('sweep-test');
   subscription.on('message', (message: Message) => {
     message.ack();
     received.push(message);
@@ -43,6 +44,7 @@ before(async () => {
 });
 
 after(async () => {
+  await subscription?.close();
   await pubsub?.close();
   await db?.terminate();
   await pubsubEmulator?.close();
