@@ -1,9 +1,12 @@
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import type { HttpFunction, Request } from '@google-cloud/functions-framework';
 import { DependencyError, ValidationError } from '../shared/errors';
+import { IdempotencyConflictError, OrderInFlightError, OrderNotPublishedError } from '../shared/orders/acceptErrors';
 import { acceptOrder } from '../shared/orders/acceptOrder';
+import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from '../shared/orders/idempotencyKey';
+import { incomingParent } from '../shared/telemetry/incomingTraceContext';
 import { runInvocation } from '../shared/telemetry/runInvocation';
 import type { Dependencies } from './dependencies';
 import { jsonParseError } from './jsonBodyErrors';
@@ -20,7 +23,7 @@ interface HttpResult {
  */
 export function createOrderHandler(deps: Dependencies): HttpFunction {
   return async (req, res) => {
-    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const { parent, links } = incomingParent(req.headers, deps.config.traceIncomingContext);
     const invocation = invocationId(req);
     const result = await runInvocation(
       deps.tracing,
@@ -28,6 +31,7 @@ export function createOrderHandler(deps: Dependencies): HttpFunction {
         name: `${req.method} /`,
         kind: SpanKind.SERVER,
         parent,
+        links,
         attributes: {
           'faas.trigger': 'http',
           'faas.invocation_id': invocation,
@@ -63,25 +67,50 @@ async function respond(req: Request, deps: Dependencies, span: Span): Promise<Ht
   if (!req.is('application/json')) {
     return { status: 415, body: { error: `Content-Type must be application/json, got ${req.get('content-type') ?? 'none'}` } };
   }
+  const key = parseIdempotencyKey(req.get(IDEMPOTENCY_KEY_HEADER));
+  if (!key.ok) return { status: 400, body: { error: key.problem } };
   const parseError = jsonParseError(req);
   if (parseError !== undefined) return { status: 400, body: { error: 'invalid order', problems: [`body is not valid JSON: ${parseError}`] } };
-  const traceId = span.spanContext().traceId;
+  span.setAttribute('orders.idempotency.keyed', key.key !== undefined);
   try {
-    const { orderId, messageId } = await acceptOrder(req.body, traceId, deps);
-    span.setAttribute('orders.order_id', orderId);
-    deps.log.info('order accepted', { orderId, messageId });
-    return { status: 202, body: { orderId, traceId } };
+    const accepted = await acceptOrder(
+      { body: req.body, idempotencyKey: key.key, traceId: span.spanContext().traceId },
+      { ...deps, inFlightMs: deps.config.idempotencyInFlightMs },
+    );
+    span.setAttributes({ 'orders.order_id': accepted.orderId, 'orders.idempotency.outcome': accepted.outcome });
+    deps.log.info(accepted.outcome === 'replayed' ? 'order already accepted; first answer repeated' : 'order accepted', {
+      orderId: accepted.orderId,
+      messageId: accepted.messageId,
+      outcome: accepted.outcome,
+    });
+    return { status: 202, body: { orderId: accepted.orderId, traceId: accepted.traceId } };
   } catch (error) {
-    if (error instanceof ValidationError) return { status: 400, body: { error: 'invalid order', problems: [...error.problems] } };
-    if (error instanceof DependencyError) {
-      span.setAttribute('error.type', error.dependency);
-      deps.log.error('order not accepted', { dependency: error.dependency, error });
-      return { status: 503, headers: { 'Retry-After': '1' }, body: { error: error.message, dependency: error.dependency } };
-    }
-    span.setAttribute('error.type', 'internal');
-    deps.log.error('order failed unexpectedly', { error });
-    return { status: 500, body: { error: 'internal error' } };
+    return failureResponse(error, deps, span);
   }
+}
+
+function failureResponse(error: unknown, deps: Dependencies, span: Span): HttpResult {
+  if (error instanceof ValidationError) return { status: 400, body: { error: 'invalid order', problems: [...error.problems] } };
+  if (error instanceof IdempotencyConflictError) return { status: 422, body: { error: error.message } };
+  if (error instanceof OrderInFlightError) {
+    return { status: 409, headers: { 'Retry-After': '1' }, body: { error: error.message, orderId: error.orderId } };
+  }
+  if (error instanceof OrderNotPublishedError) {
+    span.setAttributes({ 'error.type': 'pubsub', 'orders.order_id': error.orderId });
+    deps.log.error('order stored but not published; kept for a retry or the sweeper', { orderId: error.orderId, error });
+    const next = error.keyed
+      ? 'the order is stored; retry with the same Idempotency-Key to complete it'
+      : 'the order is stored and will be published by the recovery sweeper; a retry without an Idempotency-Key creates a second order';
+    return { status: 503, headers: { 'Retry-After': '1' }, body: { error: error.message, dependency: 'pubsub', orderId: error.orderId, next } };
+  }
+  if (error instanceof DependencyError) {
+    span.setAttribute('error.type', error.dependency);
+    deps.log.error('order not accepted', { dependency: error.dependency, error });
+    return { status: 503, headers: { 'Retry-After': '1' }, body: { error: error.message, dependency: error.dependency } };
+  }
+  span.setAttribute('error.type', 'internal');
+  deps.log.error('order failed unexpectedly', { error });
+  return { status: 500, body: { error: 'internal error' } };
 }
 
 /** The platform's execution id when present, else one of our own. */

@@ -11,6 +11,9 @@ export type SamplerName =
   | 'parentbased_always_off'
   | 'parentbased_traceidratio';
 
+/** What createOrder does with an incoming traceparent: make it the parent, or only link to it. */
+export type IncomingTraceContextMode = 'continue' | 'link';
+
 export interface Config {
   readonly projectId: string;
   readonly ordersTopic: string;
@@ -55,6 +58,18 @@ export interface Config {
    */
   readonly spanQueueSize: number;
   readonly spanExportBatchSize: number;
+  /**
+   * TRACE_INCOMING_CONTEXT: `continue` (default; the caller's span is the parent, as on a
+   * private, authenticated endpoint) or `link` (public endpoint: the caller's context is
+   * untrusted, so a new root trace links to it).
+   */
+  readonly traceIncomingContext: IncomingTraceContextMode;
+  /**
+   * IDEMPOTENCY_IN_FLIGHT_MS: how long after its creation an unpublished order may still
+   * be in the hands of the request that created it; a retry with its key waits for that
+   * request until then, and completes the order itself afterwards.
+   */
+  readonly idempotencyInFlightMs: number;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +92,7 @@ export function loadConfig(
   argv: readonly string[] = process.argv,
 ): Config {
   const onGcp = Boolean(env.K_SERVICE && env.K_REVISION);
+  const dependencyTimeoutMs = positiveInt(env, 'DEPENDENCY_TIMEOUT_MS', 10_000, 60_000);
   return Object.freeze({
     projectId: nonEmpty(env, 'GOOGLE_CLOUD_PROJECT') ?? nonEmpty(env, 'GCLOUD_PROJECT') ?? 'demo-orders',
     ordersTopic: resourceName(env, 'ORDERS_TOPIC', 'orders'),
@@ -99,9 +115,14 @@ export function loadConfig(
     cloudTraceEndpoint: hostPort(env, 'CLOUD_TRACE_ENDPOINT'),
     telemetryApiEndpoint:
       nonEmpty(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? nonEmpty(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? TELEMETRY_API_ENDPOINT,
-    dependencyTimeoutMs: positiveInt(env, 'DEPENDENCY_TIMEOUT_MS', 10_000, 60_000),
+    dependencyTimeoutMs,
     spanQueueSize: positiveInt(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1_000_000),
     spanExportBatchSize: positiveInt(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1_000_000),
+    traceIncomingContext: incomingContextMode(env),
+    // The create and the publish each get up to DEPENDENCY_TIMEOUT_MS before the request
+    // gives up and flags the order; three of them leave room for both. Shorter only risks
+    // a second publish of the order, which processOrder's idempotency absorbs.
+    idempotencyInFlightMs: positiveInt(env, 'IDEMPOTENCY_IN_FLIGHT_MS', 3 * dependencyTimeoutMs, 3_600_000),
   });
 }
 
@@ -181,6 +202,12 @@ function otlpProtocol(env: Readonly<Record<string, string | undefined>>): 'grpc'
   // and collectors accept both on the same /v1/traces endpoint.
   if (raw === 'http/json' || raw === 'http/protobuf') return 'http';
   throw new ConfigError(name, `"${raw}" is not one of grpc, http/json, http/protobuf`);
+}
+
+function incomingContextMode(env: Readonly<Record<string, string | undefined>>): IncomingTraceContextMode {
+  const raw = nonEmpty(env, 'TRACE_INCOMING_CONTEXT')?.toLowerCase() ?? 'continue';
+  if (raw === 'continue' || raw === 'link') return raw;
+  throw new ConfigError('TRACE_INCOMING_CONTEXT', `"${raw}" is not one of continue, link`);
 }
 
 function booleanFlag(env: Readonly<Record<string, string | undefined>>, name: string): boolean {

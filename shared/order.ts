@@ -23,6 +23,22 @@ export interface Order extends OrderInput {
   readonly itemCount: number;
   readonly createdAt: string;
   readonly traceId: string;
+  /** SHA-256 of the validated order: a replayed Idempotency-Key with another body is refused. */
+  readonly fingerprint: string;
+  /** True when the id was derived from an Idempotency-Key (a retry can complete it). */
+  readonly keyed: boolean;
+  /**
+   * W3C trace context of the request that accepted the order, so that whoever publishes
+   * it later (a retry, the sweeper) continues the order's own trace.
+   */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
+  /** Outbox flag: false from the write until the publish has been recorded. */
+  readonly published: boolean;
+  readonly publishedAt?: string;
+  readonly messageId?: string;
+  /** Set when the accepting request saw its publish fail: a retry need not wait for it. */
+  readonly publishFailedAt?: string;
 }
 
 /** The message body published to the orders topic. */
@@ -32,4 +48,9 @@ export interface OrderMessage {
   readonly total: number;
   readonly currency: string;
   readonly itemCount: number;
+}
+
+/** The message announcing `order` (what processOrder decodes). */
+export function toOrderMessage(order: Order): OrderMessage {
+  return { orderId: order.orderId, customerId: order.customerId, total: order.total, currency: order.currency, itemCount: order.itemCount };
 }

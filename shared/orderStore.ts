@@ -2,12 +2,21 @@ import type { Order } from './order';
 
 export type MarkProcessedResult = 'processed' | 'already-processed';
 
+/** `created`: this call wrote the document; `exists`: one with that id was already there (untouched). */
+export type CreateResult = 'created' | 'exists';
+
 /** Where orders live. Implementations raise DependencyError / PoisonMessageError (see errors.ts). */
 export interface OrderStore {
-  /** Creates the order's document; fails if one with that id exists. */
-  create(order: Order): Promise<void>;
-  /** Best-effort undo of `create` when the order could not be published. */
-  remove(orderId: string): Promise<void>;
+  /** Creates the order's document unless one with that id exists (a create() precondition, never an overwrite). */
+  create(order: Order): Promise<CreateResult>;
+  /** The stored order, or undefined. */
+  get(orderId: string): Promise<Order | undefined>;
+  /** Records the publish (outbox): `published`, `publishedAt`, `messageId`. Repeating it is harmless. */
+  markPublished(orderId: string, messageId: string | undefined, publishedAt: Date): Promise<void>;
+  /** Records that the accepting request's publish failed, so a retry completes it at once. */
+  markPublishFailed(orderId: string, failedAt: Date): Promise<void>;
+  /** Orders not yet published and created before `createdBefore`, oldest first, at most `limit`. */
+  listUnpublished(createdBefore: Date, limit: number): Promise<Order[]>;
   /** Marks the order processed exactly once; a repeat changes nothing. Unknown order: PoisonMessageError. */
   markProcessed(orderId: string, messageId: string, processedAt: Date): Promise<MarkProcessedResult>;
 }

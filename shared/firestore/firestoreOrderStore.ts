@@ -1,8 +1,9 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Firestore } from '@google-cloud/firestore';
+import { Timestamp } from '@google-cloud/firestore';
+import type { DocumentData, Firestore } from '@google-cloud/firestore';
 import { DependencyError, PoisonMessageError } from '../errors';
 import type { Order } from '../order';
-import type { MarkProcessedResult, OrderStore } from '../orderStore';
+import type { CreateResult, MarkProcessedResult, OrderStore } from '../orderStore';
 import { TRACER_NAME } from '../telemetry/startTracing';
 import { withDeadline } from '../withDeadline';
 
@@ -12,10 +13,12 @@ const NOT_FOUND = 5;
 const DB_SYSTEM = 'gcp.firestore';
 
 /**
- * Orders in Firestore: `{collection}/{orderId}`. Processing is idempotent through a
- * create() precondition on `{collection}/{orderId}/deliveries/processed`, committed in
- * one batch with the status change, so a redelivered message changes nothing (the
- * emulator does not isolate transactions; preconditions hold there too).
+ * Orders in Firestore: `{collection}/{orderId}`. Creation is a create() precondition
+ * (ALREADY_EXISTS decides which of several requests with one key wins). Processing is
+ * idempotent through a create() precondition on `{collection}/{orderId}/deliveries/processed`,
+ * committed in one batch with the status change, so a redelivered message changes
+ * nothing (the emulator does not isolate transactions; preconditions hold there too).
+ * The document is its own outbox: `published` is false until the publish is recorded.
  */
 export class FirestoreOrderStore implements OrderStore {
   private readonly tracer = trace.getTracer(TRACER_NAME);
@@ -26,16 +29,52 @@ export class FirestoreOrderStore implements OrderStore {
     private readonly timeoutMs: number,
   ) {}
 
-  create(order: Order): Promise<void> {
-    return this.traced('create', order.orderId, async () => {
+  create(order: Order): Promise<CreateResult> {
+    return this.traced('create', order.orderId, async (): Promise<CreateResult> => {
       const now = new Date();
-      await this.doc(order.orderId).create({ ...order, createdAt: new Date(order.createdAt), updatedAt: now });
+      try {
+        await this.doc(order.orderId).create({ ...order, createdAt: new Date(order.createdAt), updatedAt: now });
+        return 'created';
+      } catch (error) {
+        if (grpcCode(error) === ALREADY_EXISTS) return 'exists';
+        throw error;
+      }
     });
   }
 
-  remove(orderId: string): Promise<void> {
-    return this.traced('delete', orderId, async () => {
-      await this.doc(orderId).delete();
+  get(orderId: string): Promise<Order | undefined> {
+    return this.traced('get', orderId, async () => {
+      const snapshot = await this.doc(orderId).get();
+      return snapshot.exists ? toOrder(snapshot.data()!) : undefined;
+    });
+  }
+
+  markPublished(orderId: string, messageId: string | undefined, publishedAt: Date): Promise<void> {
+    return this.traced('mark_published', orderId, async () => {
+      await this.doc(orderId).update({ published: true, publishedAt, ...(messageId ? { messageId } : {}), updatedAt: publishedAt });
+    });
+  }
+
+  markPublishFailed(orderId: string, failedAt: Date): Promise<void> {
+    return this.traced('mark_publish_failed', orderId, async () => {
+      await this.doc(orderId).update({ publishFailedAt: failedAt, updatedAt: failedAt });
+    });
+  }
+
+  /**
+   * Equality on `published` plus a range on `createdAt`: on Firestore this needs one
+   * composite index (published ASC, createdAt ASC); see the README.
+   */
+  listUnpublished(createdBefore: Date, limit: number): Promise<Order[]> {
+    return this.traced('list_unpublished', '', async () => {
+      const snapshot = await this.db
+        .collection(this.collection)
+        .where('published', '==', false)
+        .where('createdAt', '<', createdBefore)
+        .orderBy('createdAt')
+        .limit(limit)
+        .get();
+      return snapshot.docs.map((doc) => toOrder(doc.data()));
     });
   }
 
@@ -74,7 +113,7 @@ export class FirestoreOrderStore implements OrderStore {
           'db.namespace': this.db.databaseId,
           'db.collection.name': this.collection,
           'db.operation.name': operation,
-          'orders.order_id': orderId,
+          ...(orderId ? { 'orders.order_id': orderId } : {}),
         },
       },
       async (span) => {
@@ -91,6 +130,19 @@ export class FirestoreOrderStore implements OrderStore {
       },
     );
   }
+}
+
+/** A stored document as an Order: Timestamps back to ISO strings. */
+function toOrder(data: DocumentData): Order {
+  const iso = (value: unknown): string | undefined => (value instanceof Timestamp ? value.toDate().toISOString() : typeof value === 'string' ? value : undefined);
+  const { createdAt, publishedAt, publishFailedAt, ...rest } = data;
+  // updatedAt / processedAt stay Timestamps: the Order type does not carry them.
+  return {
+    ...(rest as Omit<Order, 'createdAt' | 'publishedAt' | 'publishFailedAt'>),
+    createdAt: iso(createdAt) ?? '',
+    ...(iso(publishedAt) ? { publishedAt: iso(publishedAt) } : {}),
+    ...(iso(publishFailedAt) ? { publishFailedAt: iso(publishFailedAt) } : {}),
+  };
 }
 
 function grpcCode(error: unknown): number | undefined {

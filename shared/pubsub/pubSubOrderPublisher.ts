@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { Topic } from '@google-cloud/pubsub';
 import { DependencyError } from '../errors';
 import type { OrderMessage } from '../order';
-import type { OrderPublisher } from '../orderPublisher';
+import type { OrderPublisher, PublishOptions } from '../orderPublisher';
 import { injectIntoAttributes } from '../telemetry/messageContext';
 import { TRACER_NAME } from '../telemetry/startTracing';
 import { withDeadline } from '../withDeadline';
@@ -24,12 +24,13 @@ export class PubSubOrderPublisher implements OrderPublisher {
     this.topicName = topic.name.split('/').pop() ?? topic.name;
   }
 
-  publish(message: OrderMessage): Promise<string> {
+  publish(message: OrderMessage, options: PublishOptions = {}): Promise<string> {
     const data = Buffer.from(JSON.stringify(message));
     return this.tracer.startActiveSpan(
       `send ${this.topicName}`,
       {
         kind: SpanKind.PRODUCER,
+        ...(options.links?.length ? { links: options.links } : {}),
         attributes: {
           'messaging.system': 'gcp_pubsub',
           'messaging.operation.type': 'send',

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import request from 'supertest';
+import { InMemoryOrderStore } from '../support/inMemoryOrderStore';
 
 const FLUSH_TIMEOUT_MS = 300;
 let exportCalls = 0;
@@ -34,7 +35,7 @@ before(() => {
       config,
       tracing,
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      store: { create: async () => undefined, remove: async () => undefined, markProcessed: async () => 'processed' },
+      store: new InMemoryOrderStore(),
       publisher: { publish: async () => '1' },
       newOrderId: () => 'o-1',
       now: () => new Date(),

@@ -8,6 +8,7 @@ import type { CloudEvent } from '@google-cloud/functions-framework';
 import { loadConfig } from '../../shared/config';
 import { DependencyError, PoisonMessageError } from '../../shared/errors';
 import type { OrderStore } from '../../shared/orderStore';
+import { InMemoryOrderStore } from '../support/inMemoryOrderStore';
 import { startTracing } from '../../shared/telemetry/startTracing';
 import type { Dependencies } from '../../functions/dependencies';
 import { processOrderHandler } from '../../functions/processOrder';
@@ -20,7 +21,7 @@ function depsWith(markProcessed: OrderStore['markProcessed']): Dependencies {
     config,
     tracing: startTracing(config),
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    store: { create: async () => undefined, remove: async () => undefined, markProcessed },
+    store: Object.assign(new InMemoryOrderStore(), { markProcessed }),
     publisher: { publish: async () => '1' },
     newOrderId: () => 'o-1',
     now: () => new Date(),

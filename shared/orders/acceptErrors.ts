@@ -1,0 +1,36 @@
+/**
+ * Why an order was not (or not yet) accepted, beyond bad input (ValidationError) and a
+ * failed write (DependencyError). Caught only at the function boundary.
+ */
+
+/** The Idempotency-Key was used before with a different order: refused, nothing changed. */
+export class IdempotencyConflictError extends Error {
+  override readonly name = 'IdempotencyConflictError';
+  constructor() {
+    super('this Idempotency-Key was already used with a different order; use a new key for a new order');
+  }
+}
+
+/** Another request with the same key is still storing or publishing the order. */
+export class OrderInFlightError extends Error {
+  override readonly name = 'OrderInFlightError';
+  constructor(readonly orderId: string) {
+    super('a request with this Idempotency-Key is still in progress; retry with the same key shortly');
+  }
+}
+
+/**
+ * The order is stored but its publish failed: it is kept (outbox), so it is not lost.
+ * A retry with the same key completes it; otherwise the recovery sweeper publishes it.
+ */
+export class OrderNotPublishedError extends Error {
+  override readonly name = 'OrderNotPublishedError';
+  constructor(
+    readonly orderId: string,
+    readonly keyed: boolean,
+    options: { cause: unknown },
+  ) {
+    const detail = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(detail, options);
+  }
+}

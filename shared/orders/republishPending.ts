@@ -1,0 +1,89 @@
+import { ROOT_CONTEXT, context } from '@opentelemetry/api';
+import type { Order } from '../order';
+import type { OrderPublisher } from '../orderPublisher';
+import type { OrderStore } from '../orderStore';
+import type { Logger } from '../telemetry/structuredLogger';
+import { orderTraceContext } from './orderTraceContext';
+import { publishAndMark } from './publishAndMark';
+
+export interface RepublishPendingDeps {
+  readonly store: Pick<OrderStore, 'listUnpublished' | 'markPublished'>;
+  readonly publisher: OrderPublisher;
+  readonly log: Logger;
+  readonly now: () => Date;
+}
+
+export interface RepublishPendingOptions {
+  /** Only orders created at least this long ago: younger ones may still be in their request's hands. */
+  readonly olderThanMs: number;
+  /** At most this many orders per run. */
+  readonly limit: number;
+  /** List what would be published, change nothing. */
+  readonly dryRun: boolean;
+}
+
+export interface RepublishResult {
+  /** Unpublished orders older than the grace period that this run looked at. */
+  readonly found: number;
+  /** Published now (or, in a dry run, would have been). */
+  readonly republished: string[];
+  /** Already processed, so evidently published once: only recorded as published. */
+  readonly recordedOnly: string[];
+  readonly failed: { readonly orderId: string; readonly error: string }[];
+}
+
+/**
+ * The recovery path of the outbox: publishes orders that were stored but never recorded
+ * as published (the publish failed and no retry came, or the instance died between the
+ * steps), each as a child of the span that accepted it, so processOrder joins the
+ * order's original trace. A message that did go out before (only its record failed)
+ * is sent again; processOrder's idempotent markProcessed makes that harmless.
+ * One order's failure does not stop the others.
+ */
+export async function republishPending(
+  deps: RepublishPendingDeps,
+  options: RepublishPendingOptions,
+  onOrder: (orderId: string, outcome: 'republished' | 'recorded' | 'failed') => void = () => undefined,
+): Promise<RepublishResult> {
+  const cutoff = new Date(deps.now().getTime() - options.olderThanMs);
+  const pending = await deps.store.listUnpublished(cutoff, options.limit);
+  const result: RepublishResult = { found: pending.length, republished: [], recordedOnly: [], failed: [] };
+  for (const order of pending) {
+    if (order.status === 'processed') {
+      if (!options.dryRun) await recordOnly(order, deps, result, onOrder);
+      else result.recordedOnly.push(order.orderId);
+      continue;
+    }
+    if (options.dryRun) {
+      result.republished.push(order.orderId);
+      continue;
+    }
+    try {
+      const messageId = await context.with(orderTraceContext(order, ROOT_CONTEXT), () => publishAndMark(order, deps));
+      result.republished.push(order.orderId);
+      deps.log.info('pending order republished', { orderId: order.orderId, messageId });
+      onOrder(order.orderId, 'republished');
+    } catch (error) {
+      result.failed.push({ orderId: order.orderId, error: error instanceof Error ? error.message : String(error) });
+      deps.log.error('pending order could not be republished; the next sweep tries again', { orderId: order.orderId, error });
+      onOrder(order.orderId, 'failed');
+    }
+  }
+  return result;
+}
+
+async function recordOnly(
+  order: Order,
+  deps: RepublishPendingDeps,
+  result: RepublishResult,
+  onOrder: (orderId: string, outcome: 'republished' | 'recorded' | 'failed') => void,
+): Promise<void> {
+  try {
+    await context.with(orderTraceContext(order, ROOT_CONTEXT), () => deps.store.markPublished(order.orderId, order.messageId, deps.now()));
+    result.recordedOnly.push(order.orderId);
+    onOrder(order.orderId, 'recorded');
+  } catch (error) {
+    result.failed.push({ orderId: order.orderId, error: error instanceof Error ? error.message : String(error) });
+    onOrder(order.orderId, 'failed');
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * `npm run sweep` driven as an operator would, against the Firestore and Pub/Sub
+ * emulators: flags in, text and exit code out, the real clients in a child process.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { Firestore } from '@google-cloud/firestore';
+import { PubSub } from '@google-cloud/pubsub';
+import type { Message, Subscription } from '@google-cloud/pubsub';
+import { FirestoreOrderStore } from '../../../shared/firestore/firestoreOrderStore';
+import type { Order } from '../../../shared/order';
+import { startFirestoreEmulator } from '../../../scripts/firestoreEmulator/startFirestoreEmulator';
+import type { FirestoreEmulator } from '../../../scripts/firestoreEmulator/startFirestoreEmulator';
+import { startPubSubEmulator } from '../../../scripts/pubsubEmulator/startPubSubEmulator';
+import type { PubSubEmulator } from '../../../scripts/pubsubEmulator/startPubSubEmulator';
+
+const CLI = path.join(__dirname, '..', '..', '..', 'scripts', 'sweep.js');
+const PROJECT = 'demo-sweep';
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+let firestoreEmulator: FirestoreEmulator;
+let pubsubEmulator: PubSubEmulator;
+let db: Firestore;
+let pubsub: PubSub;
+const received: Message[] = [];
+let subscription: Subscription;
+
+before(async () => {
+  firestoreEmulator = await startFirestoreEmulator({ port: 0 });
+  pubsubEmulator = await startPubSubEmulator({ port: 0 });
+  process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${firestoreEmulator.port}`;
+  process.env.PUBSUB_EMULATOR_HOST = `127.0.0.1:${pubsubEmulator.port}`;
+  process.env.METADATA_SERVER_DETECTION = 'none';
+  db = new Firestore({ projectId: PROJECT });
+  pubsub = new PubSub({ projectId: PROJECT });
+  const [topic] = await pubsub.createTopic('orders');
+  [subscription] = await topic.createSubscription('sweep-test');
+  subscription.on('message', (message: Message) => {
+    message.ack();
+    received.push(message);
+  });
+});
+
+after(async () => {
+  await subscription?.close();
+  await pubsub?.close();
+  await db?.terminate();
+  await pubsubEmulator?.close();
+  await firestoreEmulator?.close();
+});
+
+/** Runs the CLI to its end (killed, by pid, after 60 s); resolves to exit code and output. */
+function sweep(args: string[]): Promise<{ code: number | null; out: string }> {
+  // Console exporter: the sweeper's spans come out on stdout, where the test can read them.
+  const env: NodeJS.ProcessEnv = { ...process.env, GOOGLE_CLOUD_PROJECT: PROJECT, OTEL_TRACES_EXPORTER: 'console' };
+  delete env.METADATA_SERVER_DETECTION;
+  delete env.FIRESTORE_EMULATOR_HOST;
+  delete env.PUBSUB_EMULATOR_HOST;
+  const child = spawn(process.execPath, [CLI, '--firestore', `127.0.0.1:${firestoreEmulator.port}`, '--pubsub', `127.0.0.1:${pubsubEmulator.port}`, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  return new Promise((resolve) => child.once('close', (code) => (clearTimeout(timer), resolve({ code, out }))));
+}
+
+function pendingOrder(orderId: string, createdAt: Date): Order {
+  return {
+    orderId,
+    customerId: 'c-1',
+    items: [{ sku: 'a', quantity: 2, unitPrice: 1.5 }],
+    currency: 'EUR',
+    status: 'received',
+    total: 3,
+    itemCount: 2,
+    createdAt: createdAt.toISOString(),
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    fingerprint: 'f',
+    keyed: false,
+    traceparent: TRACEPARENT,
+    published: false,
+  };
+}
+
+test('--help exits 0, a bad flag exits 2 naming it', async () => {
+  const help = await sweep(['--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.out, /Usage: npm run sweep/);
+  const bad = await sweep(['--limit', '0']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.out, /--limit must be a whole number/);
+});
+
+test('a dry run lists the pending order and changes nothing; a real run publishes it once and records it', async () => {
+  const store = new FirestoreOrderStore(db, 'orders', 10_000);
+  await store.create(pendingOrder('pending-old', new Date(Date.now() - 120_000)));
+  await store.create(pendingOrder('pending-young', new Date()));
+
+  const dry = await sweep(['--dry-run']);
+  assert.equal(dry.code, 0, dry.out);
+  assert.match(dry.out, /would publish pending-old/);
+  assert.doesNotMatch(dry.out, /pending-young/);
+  assert.equal((await store.get('pending-old'))?.published, false);
+
+  const real = await sweep([]);
+  assert.equal(real.code, 0, real.out);
+  assert.match(real.out, /found 1; published 1, recorded as published \(already processed\) 0, failed 0/);
+  assert.equal((await store.get('pending-old'))?.published, true);
+  assert.equal((await store.get('pending-young'))?.published, false, 'younger than the default grace of 60 s');
+  for (const deadline = Date.now() + 5000; received.length === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(received.map((m) => JSON.parse(m.data.toString())), [{ orderId: 'pending-old', customerId: 'c-1', total: 3, currency: 'EUR', itemCount: 2 }]);
+  // The PRODUCER span continues the stored trace as a child of the stored span; the message carries it on.
+  const [, traceId, spanId] = TRACEPARENT.split('-');
+  assert.match(real.out, new RegExp(`"kind": "PRODUCER",\\s*"traceId": "${traceId}",\\s*"spanId": "[0-9a-f]{16}",\\s*"parentSpanId": "${spanId}"`));
+  assert.match(received[0]!.attributes.traceparent!, new RegExp(`^00-${traceId}-(?!${spanId})[0-9a-f]{16}-01$`));
+
+  const again = await sweep(['--older-than-ms', '0']);
+  assert.equal(again.code, 0, again.out);
+  assert.match(again.out, /found 1; published 1/, 'only the young one is left');
+});
