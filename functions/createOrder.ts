@@ -65,12 +65,13 @@ async function respond(req: Request, deps: Dependencies, span: Span): Promise<Ht
     return { status: 413, body: { error: `body of ${size} bytes exceeds the limit of ${deps.config.maxBodyBytes} bytes` } };
   }
   if (!req.is('application/json')) {
-    return { status: 415, body: { error: `Content-Type must be application/json, got ${req.get('content-type') ?? 'none'}` } };
+    return { status: 415, body: { error: `Content-Type must be application/json, got ${req.get('content-type') || 'none'}` } };
   }
   const key = parseIdempotencyKey(req.get(IDEMPOTENCY_KEY_HEADER));
   if (!key.ok) return { status: 400, body: { error: key.problem } };
   const parseError = jsonParseError(req);
-  if (parseError !== undefined) return { status: 400, body: { error: 'invalid order', problems: [`body is not valid JSON: ${parseError}`] } };
+  if (parseError?.status === 415) return { status: 415, body: { error: `the JSON body cannot be read: ${parseError.message}` } };
+  if (parseError !== undefined) return { status: 400, body: { error: 'invalid order', problems: [`body is not valid JSON: ${parseError.message}`] } };
   span.setAttribute('orders.idempotency.keyed', key.key !== undefined);
   try {
     const accepted = await acceptOrder(

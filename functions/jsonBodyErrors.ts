@@ -31,7 +31,8 @@ export function routeJsonParseErrorsToFunction(): void {
         // that is not JSON is a transport failure for Pub/Sub to retry, not an order.
         const isCloudEvent = (req as { headers?: Record<string, unknown> }).headers?.['ce-id'] !== undefined;
         if (isClientError(error) && !isCloudEvent) {
-          (req as Record<symbol, unknown>)[PARSE_ERROR] = withoutBodyExcerpt(error.message);
+          const parseError: JsonParseError = { message: withoutBodyExcerpt(error.message), status: error.status === 415 ? 415 : 400 };
+          (req as Record<symbol, unknown>)[PARSE_ERROR] = parseError;
           return drained(req as Readable, () => next());
         }
         next(error);
@@ -60,8 +61,17 @@ function drained(req: Readable, then: () => void): void {
   req.resume();
 }
 
+/**
+ * Why the body could not be read as JSON: 415 when body-parser refused its charset or
+ * content encoding (the media type is the problem), else 400 (the bytes are not JSON).
+ */
+export interface JsonParseError {
+  readonly message: string;
+  readonly status: 400 | 415;
+}
+
 /** A body-parser error the client caused (http-errors marks those `expose`, status 4xx). */
-function isClientError(error: unknown): error is Error {
+function isClientError(error: unknown): error is Error & { status: number } {
   const candidate = error as { status?: unknown; expose?: unknown } | undefined;
   return error instanceof Error && typeof candidate?.status === 'number' && candidate.status >= 400 && candidate.status < 500 && candidate.expose === true;
 }
@@ -75,7 +85,6 @@ export function withoutBodyExcerpt(message: string): string {
 }
 
 /** The JSON parse error functions-framework met for this request, if any. */
-export function jsonParseError(req: Request): string | undefined {
-  const value = (req as unknown as Record<symbol, unknown>)[PARSE_ERROR];
-  return typeof value === 'string' ? value : undefined;
+export function jsonParseError(req: Request): JsonParseError | undefined {
+  return (req as unknown as Record<symbol, JsonParseError | undefined>)[PARSE_ERROR];
 }

@@ -35,7 +35,7 @@ const CLIENT_SPAN_ID = randomBytes(8).toString('hex');
 const ORDER = { customerId: 'c-1', items: [{ sku: 'sku-1', quantity: 2, unitPrice: 9.5 }], currency: 'EUR' };
 const DEADLINE_MS = 30_000;
 // Every span the two functions may export for one order; an exporter RPC or token fetch would be something else.
-const EXPECTED_NAMES = /^(POST \/|create orders|send orders|process orders|mark_processed orders|grpc\.google\.(firestore\.v1\.Firestore|pubsub\.v1\.Publisher)\/\w+)$/;
+const EXPECTED_NAMES = /^(POST \/|create orders|send orders|process orders|mark_published orders|mark_processed orders|grpc\.google\.(firestore\.v1\.Firestore|pubsub\.v1\.Publisher)\/\w+)$/;
 
 interface AttributeValue {
   readonly stringValue?: { readonly value: string };

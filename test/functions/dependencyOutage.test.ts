@@ -138,6 +138,7 @@ for (const spec of CASES) {
     const lines: string[] = [];
     const url = await startFunction(spec, collection, lines);
     const elapsed: number[] = [];
+    const keptOrderIds: string[] = [];
     for (let attempt = 0; attempt < 2; attempt++) {
       const started = performance.now();
       const response = spec.target === 'createOrder' ? await postOrder(url) : await pushMessage(url, `order-${attempt}`);
@@ -148,9 +149,10 @@ for (const spec of CASES) {
       if (spec.target === 'createOrder') {
         assert.equal(response.status, 503, text);
         assert.equal(response.headers.get('retry-after'), '1');
-        const body = JSON.parse(text) as { error: string; dependency: string };
+        const body = JSON.parse(text) as { error: string; dependency: string; orderId?: string };
         assert.equal(body.dependency, spec.broken, text);
         assert.match(body.error, new RegExp(`^${spec.broken}: `), 'the message names the dependency');
+        if (body.orderId !== undefined) keptOrderIds.push(body.orderId);
       } else {
         // Thrown, so functions-framework answers 500 and Pub/Sub redelivers the message.
         assert.equal(response.status, 500, text);
@@ -159,9 +161,12 @@ for (const spec of CASES) {
     }
     t.diagnostic(`${name}: answered ${spec.target === 'createOrder' ? 503 : 500} after ${elapsed.map((ms) => ms.toFixed(0)).join(', ')} ms (deadline ${DEPENDENCY_TIMEOUT_MS} ms)`);
     if (spec.broken === 'pubsub') {
-      // Stored, then not published: the order was removed again, so nothing half-done is left.
-      const left = await db.collection(collection).get();
-      assert.equal(left.size, 0, `${left.size} orders left behind`);
+      // Stored, then not published: each order is kept, flagged unpublished, for a retry
+      // with its key or the sweeper (the outbox rule), and the 503 named it.
+      const kept = await db.collection(collection).get();
+      assert.deepEqual(kept.docs.map((doc) => doc.id).sort(), [...keptOrderIds].sort(), 'the 503s name the kept orders');
+      assert.equal(keptOrderIds.length, 2);
+      for (const doc of kept.docs) assert.equal(doc.get('published'), false, `${doc.id} is flagged unpublished`);
     }
   });
 }

@@ -17,10 +17,8 @@ import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
 import request from 'supertest';
 import type { Dependencies } from '../../functions/dependencies';
 import type { Tracing } from '../../shared/telemetry/startTracing';
-import { startFirestoreEmulator } from '../../scripts/firestoreEmulator/startFirestoreEmulator';
-import type { FirestoreEmulator } from '../../scripts/firestoreEmulator/startFirestoreEmulator';
-import { startPubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
-import type { PubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
+import { startEmulators } from '../support/startEmulators';
+import type { TestEmulators } from '../support/startEmulators';
 
 const PROJECT = 'demo-idempotency';
 const CLIENT_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -29,8 +27,7 @@ const ORDER = { customerId: 'c-1', items: [{ sku: 'sku-1', quantity: 2, unitPric
 const BAGGAGE = 'user.email=alice%40example.com,secret=s3cr3t-baggage-value';
 
 const exporter = new InMemorySpanExporter();
-let firestoreEmulator: FirestoreEmulator;
-let pubsubEmulator: PubSubEmulator;
+let emulators: TestEmulators | undefined;
 let createOrder: Server;
 let createOrderLinkMode: Server;
 let processOrder: Server;
@@ -48,13 +45,9 @@ function newKey(): string {
 }
 
 before(async () => {
-  firestoreEmulator = await startFirestoreEmulator({ port: 0 });
-  pubsubEmulator = await startPubSubEmulator({ port: 0 });
+  emulators = await startEmulators();
   Object.assign(process.env, {
     GOOGLE_CLOUD_PROJECT: PROJECT,
-    FIRESTORE_EMULATOR_HOST: `127.0.0.1:${firestoreEmulator.port}`,
-    PUBSUB_EMULATOR_HOST: `127.0.0.1:${pubsubEmulator.port}`,
-    METADATA_SERVER_DETECTION: 'none',
     OTEL_SERVICE_NAME: 'orders-under-test',
     FLUSH_TIMEOUT_MS: '5000',
   });
@@ -83,8 +76,7 @@ after(async () => {
   await Promise.all(subscriptions.map((subscription) => subscription.close()));
   await pubsub?.close();
   await db?.terminate();
-  await pubsubEmulator?.close();
-  await firestoreEmulator?.close();
+  await emulators?.close();
 });
 
 /** Creates `topic` with a subscription that collects its messages in `inbox`. */

@@ -390,6 +390,7 @@ const CONTENT_TYPES: ReadonlyArray<[string | undefined, 'json' | 'form' | 'multi
   ['multipart/form-data; boundary=XyZ', 'multipart'],
   [undefined, 'json'],
   ['', 'json'],
+  ['', 'json'],
   ['application/xml', 'json'],
   ['text/json', 'json'],
   ['application/javascript', 'json'],
@@ -416,7 +417,9 @@ const contentType: Generator_ = (dice) => {
   const text = JSON.stringify(order);
   if (dice.chance(0.35)) {
     const [headers, mentions] = dice.pick(JSON_BUT_NOT);
-    return post(text, `JSON with ${JSON.stringify(headers)}`, [400, 415], mentions, headers);
+    // A refused charset or encoding is the media type's fault (415); a body that decodes to non-JSON is a 400.
+    const statuses = ['charset', 'encoding'].includes(mentions.source) ? [415] : [400, 415];
+    return post(text, `JSON with ${JSON.stringify(headers)}`, statuses, mentions, headers);
   }
   const [type, shape] = dice.pick(CONTENT_TYPES);
   const body =

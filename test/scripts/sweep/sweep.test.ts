@@ -11,28 +11,21 @@ import { PubSub } from '@google-cloud/pubsub';
 import type { Message, Subscription } from '@google-cloud/pubsub';
 import { FirestoreOrderStore } from '../../../shared/firestore/firestoreOrderStore';
 import type { Order } from '../../../shared/order';
-import { startFirestoreEmulator } from '../../../scripts/firestoreEmulator/startFirestoreEmulator';
-import type { FirestoreEmulator } from '../../../scripts/firestoreEmulator/startFirestoreEmulator';
-import { startPubSubEmulator } from '../../../scripts/pubsubEmulator/startPubSubEmulator';
-import type { PubSubEmulator } from '../../../scripts/pubsubEmulator/startPubSubEmulator';
+import { startEmulators } from '../../support/startEmulators';
+import type { TestEmulators } from '../../support/startEmulators';
 
 const CLI = path.join(__dirname, '..', '..', '..', 'scripts', 'sweep.js');
 const PROJECT = 'demo-sweep';
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
-let firestoreEmulator: FirestoreEmulator;
-let pubsubEmulator: PubSubEmulator;
+let emulators: TestEmulators | undefined;
 let db: Firestore;
 let pubsub: PubSub;
 const received: Message[] = [];
 let subscription: Subscription;
 
 before(async () => {
-  firestoreEmulator = await startFirestoreEmulator({ port: 0 });
-  pubsubEmulator = await startPubSubEmulator({ port: 0 });
-  process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${firestoreEmulator.port}`;
-  process.env.PUBSUB_EMULATOR_HOST = `127.0.0.1:${pubsubEmulator.port}`;
-  process.env.METADATA_SERVER_DETECTION = 'none';
+  emulators = await startEmulators();
   db = new Firestore({ projectId: PROJECT });
   pubsub = new PubSub({ projectId: PROJECT });
   const [topic] = await pubsub.createTopic('orders');
@@ -47,8 +40,7 @@ after(async () => {
   await subscription?.close();
   await pubsub?.close();
   await db?.terminate();
-  await pubsubEmulator?.close();
-  await firestoreEmulator?.close();
+  await emulators?.close();
 });
 
 /** Runs the CLI to its end (killed, by pid, after 60 s); resolves to exit code and output. */
@@ -58,7 +50,7 @@ function sweep(args: string[]): Promise<{ code: number | null; out: string }> {
   delete env.METADATA_SERVER_DETECTION;
   delete env.FIRESTORE_EMULATOR_HOST;
   delete env.PUBSUB_EMULATOR_HOST;
-  const child = spawn(process.execPath, [CLI, '--firestore', `127.0.0.1:${firestoreEmulator.port}`, '--pubsub', `127.0.0.1:${pubsubEmulator.port}`, ...args], {
+  const child = spawn(process.execPath, [CLI, '--firestore', `127.0.0.1:${emulators!.firestorePort}`, '--pubsub', `127.0.0.1:${emulators!.pubsubPort}`, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
