@@ -59,17 +59,18 @@ async function respond(req: Request, deps: Dependencies, span: Span): Promise<Ht
   if (req.method !== 'POST') {
     return { status: 405, headers: { Allow: 'POST' }, body: { error: `method ${req.method} not allowed; POST an order as JSON` } };
   }
-  const size = req.rawBody?.length ?? 0;
+  const parseError = jsonParseError(req);
+  const size = req.rawBody?.length ?? Number(req.get('content-length') ?? 0);
   span.setAttribute('http.request.body.size', size);
-  if (size > deps.config.maxBodyBytes) {
-    return { status: 413, body: { error: `body of ${size} bytes exceeds the limit of ${deps.config.maxBodyBytes} bytes` } };
+  if (parseError?.status === 413) {
+    const described = req.get('content-length') === undefined ? 'body' : `body of ${size} bytes`;
+    return { status: 413, body: { error: `${described} exceeds the limit of ${deps.config.maxBodyBytes} bytes` } };
   }
   if (!req.is('application/json')) {
     return { status: 415, body: { error: `Content-Type must be application/json, got ${req.get('content-type') || 'none'}` } };
   }
   const key = parseIdempotencyKey(req.get(IDEMPOTENCY_KEY_HEADER));
   if (!key.ok) return { status: 400, body: { error: key.problem } };
-  const parseError = jsonParseError(req);
   if (parseError?.status === 415) return { status: 415, body: { error: `the JSON body cannot be read: ${parseError.message}` } };
   if (parseError !== undefined) return { status: 400, body: { error: 'invalid order', problems: [`body is not valid JSON: ${parseError.message}`] } };
   span.setAttribute('orders.idempotency.keyed', key.key !== undefined);

@@ -8,7 +8,7 @@ import { routeJsonParseErrorsToFunction } from './jsonBodyErrors';
 import { processOrderHandler } from './processOrder';
 import type { MessagePublishedData } from './processOrder';
 
-routeJsonParseErrorsToFunction();
+routeJsonParseErrorsToFunction(config.maxBodyBytes);
 const deps = createDependencies(config, tracing);
 
 http('createOrder', createOrderHandler(deps));

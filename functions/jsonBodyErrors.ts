@@ -2,44 +2,62 @@ import type { Readable } from 'node:stream';
 import type { Request } from '@google-cloud/functions-framework';
 
 const PARSE_ERROR = Symbol.for('orders.jsonParseError');
+const WRAPPED = Symbol.for('orders.boundedBodyParsers');
 
 type Middleware = (req: unknown, res: unknown, next: (error?: unknown) => void) => void;
-type JsonFactory = (options?: unknown) => Middleware;
+type ParserFactory = ((options?: Record<string, unknown>) => Middleware) & { [WRAPPED]?: true };
+// The parsers functions-framework installs, in its order; raw() takes every other type.
+const PARSERS = ['json', 'text', 'urlencoded', 'raw'] as const;
 
 /**
- * functions-framework parses JSON bodies before the function runs and answers a
- * malformed one with Express's HTML 400, outside any span. Wrapping the json()
- * factory of the body-parser it uses lets the parse error reach the function,
- * which answers it as a JSON 400 inside its traced invocation. Must run before
- * the framework builds its server (it loads the function first, then builds it).
+ * functions-framework parses request bodies before the function runs: up to 1 GB each
+ * (the platform stops at 32 MB), and a malformed one gets Express's HTML 400 outside any
+ * span. Wrapping the factories of the body-parser it uses changes both for requests that
+ * are not CloudEvents:
  *
- * Every client error the parser raises is routed, not only syntax errors: an
- * unsupported charset (`application/json; charset=latin1`) or content encoding is
- * a 415 from body-parser that would otherwise also reach Express's HTML handler.
+ * - the body is read only up to `maxBodyBytes`, so a large body costs neither memory
+ *   nor time (body-parser refuses it from its Content-Length before reading);
+ * - every client error a parser raises (malformed JSON, too large, an unsupported
+ *   charset or content encoding) reaches the function, which answers it as JSON inside
+ *   its traced invocation.
+ *
+ * CloudEvent deliveries keep the framework's own limits and errors: a push body it
+ * cannot read is a transport failure for Pub/Sub to retry, not an order. Must run before
+ * the framework builds its server (it loads the function first, then builds it).
  */
-export function routeJsonParseErrorsToFunction(): void {
+export function routeJsonParseErrorsToFunction(maxBodyBytes: number): void {
   const frameworkEntry = require.resolve('@google-cloud/functions-framework');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const bodyParser = require(require.resolve('body-parser', { paths: [frameworkEntry] })) as { json: JsonFactory & { [PARSE_ERROR]?: true } };
-  if (bodyParser.json[PARSE_ERROR]) return;
-  const original = bodyParser.json;
-  const wrapped: JsonFactory & { [PARSE_ERROR]?: true } = (options) => {
-    const middleware = original(options);
-    return (req, res, next) =>
-      middleware(req, res, (error?: unknown) => {
-        // CloudEvent deliveries (ce-* headers) keep the framework's own 400: a push body
-        // that is not JSON is a transport failure for Pub/Sub to retry, not an order.
-        const isCloudEvent = (req as { headers?: Record<string, unknown> }).headers?.['ce-id'] !== undefined;
-        if (isClientError(error) && !isCloudEvent) {
-          const parseError: JsonParseError = { message: withoutBodyExcerpt(error.message), status: error.status === 415 ? 415 : 400 };
+  const bodyParser = require(require.resolve('body-parser', { paths: [frameworkEntry] })) as Record<(typeof PARSERS)[number], ParserFactory>;
+  for (const name of PARSERS) {
+    const original = bodyParser[name];
+    if (original[WRAPPED]) continue;
+    const wrapped: ParserFactory = (options) => {
+      const framework = original(options);
+      const bounded = original({ ...options, limit: maxBodyBytes });
+      return (req, res, next) => {
+        if (isCloudEvent(req)) return framework(req, res, next);
+        bounded(req, res, (error?: unknown) => {
+          if (!isClientError(error)) return next(error);
+          const parseError: JsonParseError = { message: withoutBodyExcerpt(error.message), status: statusOf(error) };
           (req as Record<symbol, unknown>)[PARSE_ERROR] = parseError;
-          return drained(req as Readable, () => next());
-        }
-        next(error);
-      });
-  };
-  wrapped[PARSE_ERROR] = true;
-  bodyParser.json = wrapped;
+          drained(req as Readable, () => next());
+        });
+      };
+    };
+    wrapped[WRAPPED] = true;
+    bodyParser[name] = wrapped;
+  }
+}
+
+/** A binary-mode (ce-* headers) or structured-mode CloudEvent. */
+function isCloudEvent(req: unknown): boolean {
+  const headers = (req as { headers?: Record<string, unknown> }).headers ?? {};
+  return headers['ce-id'] !== undefined || String(headers['content-type'] ?? '').startsWith('application/cloudevents+json');
+}
+
+function statusOf(error: { status: number }): JsonParseError['status'] {
+  return error.status === 413 || error.status === 415 ? error.status : 400;
 }
 
 /**
@@ -62,12 +80,13 @@ function drained(req: Readable, then: () => void): void {
 }
 
 /**
- * Why the body could not be read as JSON: 415 when body-parser refused its charset or
- * content encoding (the media type is the problem), else 400 (the bytes are not JSON).
+ * Why the body could not be read: 413 when it is over the limit, 415 when body-parser
+ * refused its charset or content encoding (the media type is the problem), else 400
+ * (the bytes are not what the Content-Type says).
  */
 export interface JsonParseError {
   readonly message: string;
-  readonly status: 400 | 415;
+  readonly status: 400 | 413 | 415;
 }
 
 /** A body-parser error the client caused (http-errors marks those `expose`, status 4xx). */

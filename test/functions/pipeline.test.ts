@@ -280,10 +280,21 @@ test('structured-mode CloudEvents are processed like binary ones', async () => {
           message: { data: message.data.toString('base64'), attributes: message.attributes, messageId: message.id, publishTime: message.publishTime.toISOString() },
           subscription: `projects/${PROJECT}/subscriptions/orders-processOrder`,
         },
+        // Over createOrder's 64 KiB body limit: CloudEvents keep the framework's own limits
+        // (a Pub/Sub message may be 10 MB).
+        padding: 'p'.repeat(100 * 1024),
       }),
     )
     .expect(204);
   const consumer = one(spansOf(body.traceId), (s) => s.kind === SpanKind.CONSUMER, 'consumer span');
   assert.equal(consumer.attributes['orders.result'], 'processed');
   assert.equal((await db.collection('orders').doc(body.orderId).get()).data()?.status, 'processed');
+});
+
+test('an order body over the limit is refused with a JSON 413 before it is parsed, whatever its type', async () => {
+  const large = JSON.stringify({ ...ORDER, customerId: 'c'.repeat(100 * 1024) });
+  for (const type of ['application/json', 'text/plain', 'application/octet-stream']) {
+    const response = await request(createOrder).post('/').set('content-type', type).send(large).expect(413);
+    assert.match(String(response.body.error), /exceeds the limit of 65536 bytes/, type);
+  }
 });
