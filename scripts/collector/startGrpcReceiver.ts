@@ -1,30 +1,15 @@
 import * as grpc from '@grpc/grpc-js';
 import { decodeExportRequest, encodeExportResponse } from './exportCodec';
 import type { ListeningServer } from './listen';
+import { rawTraceService } from './rawTraceService';
 import { MAX_BODY_BYTES, type SpanSink } from './spanSink';
-
-const identity = (value: Buffer): Buffer => value;
-
-// Raw bytes in and out: decoding happens in the handler, so a malformed request
-// becomes INVALID_ARGUMENT rather than grpc-js's generic deserialisation error.
-const traceService: grpc.ServiceDefinition = {
-  Export: {
-    path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: identity,
-    requestDeserialize: identity,
-    responseSerialize: identity,
-    responseDeserialize: identity,
-  },
-};
 
 /** OTLP/gRPC TraceService on host:port (0 = a free port). */
 export function startGrpcReceiver(host: string, port: number, sink: SpanSink): Promise<ListeningServer> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_BODY_BYTES,
   });
-  server.addService(traceService, {
+  server.addService(rawTraceService, {
     Export(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
       const result = decodeExportRequest(call.request, 'protobuf');
       if (!result.ok) {

@@ -1,20 +1,14 @@
 import type { LoadSummary } from '../load/summarizeLoad';
 import type { MemorySample } from './memorySampler';
+import type { SoakOptions } from './parseSoakOptions';
 import type { MemoryPoint, MemoryTrend, TrendRule } from './memoryTrend';
 import { memoryTrend } from './memoryTrend';
 
 export const SOAK_FUNCTIONS = ['createOrder', 'processOrder'] as const;
 export type SoakFunction = (typeof SOAK_FUNCTIONS)[number];
 
-export interface SoakPlan {
-  readonly minutes: number;
-  readonly rate: number;
-  readonly concurrency: number;
-  readonly sampleMs: number;
-  readonly warmupS: number;
-  readonly verifyS: number;
-  readonly rule: TrendRule;
-}
+/** What the run was asked to do, as the report records it. */
+export type SoakPlan = Pick<SoakOptions, 'minutes' | 'rate' | 'concurrency' | 'sampleMs' | 'warmupS' | 'verifyS' | 'rule'>;
 
 export interface FunctionMemory {
   readonly pid: number;

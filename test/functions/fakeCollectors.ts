@@ -3,7 +3,8 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { Metadata, Server, ServerCredentials, status } from '@grpc/grpc-js';
-import type { ServiceDefinition, sendUnaryData } from '@grpc/grpc-js';
+import type { sendUnaryData } from '@grpc/grpc-js';
+import { rawTraceService } from '../../scripts/collector/rawTraceService';
 
 export interface FakeCollector {
   /** Requests (or connections, for the hanging one) it has seen. */
@@ -54,19 +55,6 @@ export async function listenRefusingHttp(port: number): Promise<FakeCollector> {
   };
 }
 
-const identity = (value: Buffer): Buffer => value;
-const TRACE_SERVICE: ServiceDefinition = {
-  Export: {
-    path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: identity,
-    requestDeserialize: identity,
-    responseSerialize: identity,
-    responseDeserialize: identity,
-  },
-};
-
 /**
  * OTLP/gRPC collector that refuses every export: UNAVAILABLE, then RESOURCE_EXHAUSTED
  * with a retry delay in `grpc-retry-pushback-ms` (the OTLP spec's throttling signal is a
@@ -75,7 +63,7 @@ const TRACE_SERVICE: ServiceDefinition = {
 export async function listenRefusingGrpc(port: number): Promise<FakeCollector> {
   let requests = 0;
   const server = new Server();
-  server.addService(TRACE_SERVICE, {
+  server.addService(rawTraceService, {
     Export: (_call: unknown, callback: sendUnaryData<Buffer>) => {
       requests++;
       const metadata = new Metadata();

@@ -11,13 +11,13 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { decodeExportRequest, encodeExportResponse } from '../../../scripts/collector/exportCodec';
+import { rawTraceService } from '../../../scripts/collector/rawTraceService';
 import type { StoredSpan } from '../../../scripts/collector/storedSpan';
 import { PROXY_VARIABLES, SERVER_TLS, startFakeGoogleAuth } from '../../functions/fixtures/fakeGoogleAuth';
 import type { FakeGoogleAuth } from '../../functions/fixtures/fakeGoogleAuth';
 
 const PROJECT = 'demo-telemetry-api';
 const CHILD = path.join(__dirname, 'fixtures', 'exportOneSpan.js');
-const identity = (value: Buffer): Buffer => value;
 
 interface ExportCall {
   readonly metadata: Record<string, string[]>;
@@ -32,17 +32,7 @@ before(async () => {
   auth = await startFakeGoogleAuth(PROJECT);
   server = new grpc.Server();
   server.addService(
-    {
-      Export: {
-        path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: identity,
-        requestDeserialize: identity,
-        responseSerialize: identity,
-        responseDeserialize: identity,
-      },
-    },
+    rawTraceService,
     {
       Export(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
         const decoded = decodeExportRequest(call.request, 'protobuf');
