@@ -1,18 +1,22 @@
 /** Configuration, read once from the environment into a typed, readonly object. */
 
-export type TracesExporterName = 'console' | 'otlp' | 'gcp' | 'gcp_otlp' | 'none';
+const EXPORTERS = ['console', 'otlp', 'gcp', 'gcp_otlp', 'none'] as const;
+export type TracesExporterName = (typeof EXPORTERS)[number];
 
 /** The standard OTEL_TRACES_SAMPLER values the SDK implements. */
-export type SamplerName =
-  | 'always_on'
-  | 'always_off'
-  | 'traceidratio'
-  | 'parentbased_always_on'
-  | 'parentbased_always_off'
-  | 'parentbased_traceidratio';
+const SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export type SamplerName = (typeof SAMPLERS)[number];
 
 /** What createOrder does with an incoming traceparent: make it the parent, or only link to it. */
-export type IncomingTraceContextMode = 'continue' | 'link';
+const INCOMING_CONTEXT_MODES = ['continue', 'link'] as const;
+export type IncomingTraceContextMode = (typeof INCOMING_CONTEXT_MODES)[number];
 
 export interface Config {
   readonly projectId: string;
@@ -82,7 +86,6 @@ export class ConfigError extends Error {
   }
 }
 
-const EXPORTERS: readonly TracesExporterName[] = ['console', 'otlp', 'gcp', 'gcp_otlp', 'none'];
 // Accepted spellings of the Cloud Trace exporter, as other Google samples name it.
 const GCP_ALIASES = new Set(['gcp', 'google_cloud_trace', 'cloud_trace', 'gcp_trace']);
 
@@ -118,7 +121,7 @@ export function loadConfig(
     dependencyTimeoutMs,
     spanQueueSize: positiveInt(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1_000_000),
     spanExportBatchSize: positiveInt(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1_000_000),
-    traceIncomingContext: incomingContextMode(env),
+    traceIncomingContext: oneOf(env, 'TRACE_INCOMING_CONTEXT', INCOMING_CONTEXT_MODES, 'continue'),
     // The create and the publish each get up to DEPENDENCY_TIMEOUT_MS before the request
     // gives up and flags the order; three of them leave room for both. Shorter only risks
     // a second publish of the order, which processOrder's idempotency absorbs.
@@ -151,14 +154,6 @@ function exporterName(env: Readonly<Record<string, string | undefined>>, onGcp: 
   throw new ConfigError('OTEL_TRACES_EXPORTER', `"${raw}" is not one of ${EXPORTERS.join(', ')}`);
 }
 
-const SAMPLERS: readonly SamplerName[] = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-];
 // Google's OTLP endpoint for gcp_otlp (the Telemetry API); the standard OTLP variables override it.
 const TELEMETRY_API_ENDPOINT = 'https://telemetry.googleapis.com:443';
 // Long enough for any URL, user agent or error message we record; keeps a hostile header
@@ -167,10 +162,7 @@ const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024;
 
 function sampler(env: Readonly<Record<string, string | undefined>>): Config['sampler'] {
   // The OpenTelemetry default; the SDK would read the same variables, but silently fall back on a typo.
-  const name = (nonEmpty(env, 'OTEL_TRACES_SAMPLER')?.toLowerCase() ?? 'parentbased_always_on') as SamplerName;
-  if (!SAMPLERS.includes(name)) {
-    throw new ConfigError('OTEL_TRACES_SAMPLER', `"${name}" is not one of ${SAMPLERS.join(', ')}`);
-  }
+  const name = oneOf(env, 'OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on');
   const rawRatio = nonEmpty(env, 'OTEL_TRACES_SAMPLER_ARG');
   if (rawRatio === undefined || !name.endsWith('traceidratio')) return { name, ratio: 1 };
   const ratio = Number(rawRatio);
@@ -204,10 +196,11 @@ function otlpProtocol(env: Readonly<Record<string, string | undefined>>): 'grpc'
   throw new ConfigError(name, `"${raw}" is not one of grpc, http/json, http/protobuf`);
 }
 
-function incomingContextMode(env: Readonly<Record<string, string | undefined>>): IncomingTraceContextMode {
-  const raw = nonEmpty(env, 'TRACE_INCOMING_CONTEXT')?.toLowerCase() ?? 'continue';
-  if (raw === 'continue' || raw === 'link') return raw;
-  throw new ConfigError('TRACE_INCOMING_CONTEXT', `"${raw}" is not one of continue, link`);
+/** One of `allowed` (case-insensitive), `fallback` when unset. */
+function oneOf<T extends string>(env: Readonly<Record<string, string | undefined>>, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = nonEmpty(env, name)?.toLowerCase() ?? fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  throw new ConfigError(name, `"${raw}" is not one of ${allowed.join(', ')}`);
 }
 
 function booleanFlag(env: Readonly<Record<string, string | undefined>>, name: string): boolean {

@@ -1,12 +1,11 @@
 import path from 'node:path';
 import { latencyStats } from '../load/latencyStats';
 import { orderBody } from '../load/sendOrder';
-import { findFreePort } from '../stack/assertPortsFree';
 import { defaultStackDeps, functionEnv } from '../stack/startStack';
-import { startChild } from '../stack/startChild';
 import type { BenchResult } from './benchResult';
 import { ratio, target } from './benchResult';
 import { startBenchStack } from './startBenchStack';
+import { timeToFirstAnswer } from './timeToFirstAnswer';
 
 type ColdVariant = 'traced' | 'untraced' | 'hello';
 
@@ -49,35 +48,15 @@ export async function coldStartBench(runs: number, log: (line: string) => void =
   };
 }
 
-async function coldStart(variant: ColdVariant, base: NodeJS.ProcessEnv, ffMain: string, repoRoot: string): Promise<number> {
-  const port = await findFreePort('127.0.0.1');
-  const env: NodeJS.ProcessEnv = { ...base, OTEL_SERVICE_NAME: 'createOrder', OTEL_SDK_DISABLED: variant === 'traced' ? 'false' : 'true' };
+function coldStart(variant: ColdVariant, base: NodeJS.ProcessEnv, ffMain: string, repoRoot: string): Promise<number> {
   const source = variant === 'hello' ? path.join(repoRoot, 'scripts/bench/fixtures/hello.js') : repoRoot;
-  const started = performance.now();
-  const child = startChild({
-    name: `cold-${variant}`,
-    command: process.execPath,
-    args: [ffMain, `--target=${variant === 'hello' ? 'hello' : 'createOrder'}`, `--port=${port}`, `--source=${source}`],
-    env,
+  return timeToFirstAnswer({
+    name: variant,
+    functionsFrameworkMain: ffMain,
+    args: [`--target=${variant === 'hello' ? 'hello' : 'createOrder'}`, `--source=${source}`],
+    env: { ...base, OTEL_SERVICE_NAME: 'createOrder', OTEL_SDK_DISABLED: variant === 'traced' ? 'false' : 'true' },
     cwd: repoRoot,
-    log: () => undefined,
+    request: { headers: { 'content-type': 'application/json' }, body: orderBody(0) },
+    timeoutMs: 30_000,
   });
-  try {
-    const deadline = Date.now() + 30_000;
-    for (let attempt = 0; attempt < 3000 && Date.now() < deadline; attempt++) {
-      if (!child.isRunning()) throw new Error(`${variant} exited before answering`);
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: orderBody(attempt), signal: AbortSignal.timeout(10_000) });
-        await res.arrayBuffer();
-        if (res.ok) return performance.now() - started;
-        throw new Error(`${variant} answered ${res.status}`);
-      } catch (err) {
-        if ((err as Error).message.includes('answered')) throw err;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    }
-    throw new Error(`${variant} did not answer within 30 s`);
-  } finally {
-    await child.stop(5_000);
-  }
 }

@@ -1,8 +1,7 @@
 import { orderBody } from '../load/sendOrder';
 import { timestampFromMs } from '../pubsubEmulator/protoTime';
 import { pushRequest } from '../pubsubEmulator/pushRequest';
-import { findFreePort } from '../stack/assertPortsFree';
-import { startChild } from '../stack/startChild';
+import { timeToFirstAnswer } from '../bench/timeToFirstAnswer';
 
 export interface ColdStartSpec {
   readonly target: 'createOrder' | 'processOrder';
@@ -23,44 +22,16 @@ export interface ColdStartSpec {
  * POSTed order, processOrder the Pub/Sub CloudEvent of an order already processed (a
  * redelivery, which changes nothing). The process is stopped afterwards.
  */
-export async function measureColdStart(spec: ColdStartSpec, attempt: number): Promise<number> {
-  const port = await findFreePort('127.0.0.1');
-  const request = spec.target === 'createOrder' ? orderRequest(attempt) : eventRequest(spec, attempt);
-  const started = performance.now();
-  const child = startChild({
-    name: `cold-${spec.target}`,
-    command: process.execPath,
-    args: [
-      spec.functionsFrameworkMain,
-      `--target=${spec.target}`,
-      `--port=${port}`,
-      `--source=${spec.dir}`,
-      ...(spec.target === 'processOrder' ? ['--signature-type=cloudevent'] : []),
-    ],
+export function measureColdStart(spec: ColdStartSpec, attempt: number): Promise<number> {
+  return timeToFirstAnswer({
+    name: spec.target,
+    functionsFrameworkMain: spec.functionsFrameworkMain,
+    args: [`--target=${spec.target}`, `--source=${spec.dir}`, ...(spec.target === 'processOrder' ? ['--signature-type=cloudevent'] : [])],
     env: { ...spec.env, OTEL_SERVICE_NAME: spec.target },
     cwd: spec.dir,
-    log: () => undefined,
+    request: spec.target === 'createOrder' ? orderRequest(attempt) : eventRequest(spec, attempt),
+    timeoutMs: spec.timeoutMs,
   });
-  try {
-    const deadline = Date.now() + spec.timeoutMs;
-    while (Date.now() < deadline) {
-      if (!child.isRunning()) throw new Error(`${spec.target} exited before answering`);
-      let res: Response;
-      try {
-        res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(10_000) });
-      } catch {
-        // Not listening yet.
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        continue;
-      }
-      await res.arrayBuffer();
-      if (res.ok) return performance.now() - started;
-      throw new Error(`${spec.target} answered ${res.status} to its first request`);
-    }
-    throw new Error(`${spec.target} did not answer within ${spec.timeoutMs} ms`);
-  } finally {
-    await child.stop(5_000);
-  }
 }
 
 function orderRequest(attempt: number): { headers: Record<string, string>; body: string } {

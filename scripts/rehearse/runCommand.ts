@@ -1,4 +1,4 @@
-import { startChild } from '../stack/startChild';
+import { describeExit, startChild } from '../stack/startChild';
 
 export interface CommandSpec {
   readonly command: string;
@@ -45,7 +45,6 @@ export async function runCommand(spec: CommandSpec): Promise<void> {
     throw new CommandError(`\`${label}\` did not finish within ${spec.timeoutMs} ms\n${tail.join('\n')}`);
   }
   if (outcome.error || outcome.code !== 0) {
-    const how = outcome.error ? `could not start: ${outcome.error.message}` : outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.code}`;
-    throw new CommandError(`\`${label}\` ${how}\n${tail.join('\n')}`);
+    throw new CommandError(`\`${label}\` ${describeExit(outcome)}\n${tail.join('\n')}`);
   }
 }

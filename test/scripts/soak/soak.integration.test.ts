@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import type { SoakSummary } from '../../../scripts/soak/summarizeSoak';
 import { SOAK_FUNCTIONS } from '../../../scripts/soak/summarizeSoak';
+import { isAlive } from '../../support/isAlive';
 
 const SOAK_MAIN = path.resolve(__dirname, '..', '..', '..', 'scripts', 'soak.js');
 let dir: string | undefined;
@@ -13,15 +14,6 @@ let dir: string | undefined;
 after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // The real command through a real stack: 15 s at 5 orders/s. Too short for a memory
 // verdict to mean anything (that is the benchmark's job), so this asserts the run's

@@ -75,7 +75,7 @@ void describe('startChild', () => {
   });
 
   void it('kills its children when a runner without signal handlers gets SIGINT', async () => {
-    const runner = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'signalledRunner.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const runner = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'exitingRunner.js'), 'wait'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const pid = await new Promise<number>((resolve) => runner.stdout.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim()))));
     assert.ok(pid > 0 && isAlive(pid), 'the child is running before the signal');
     const exited = new Promise<number | null>((resolve) => runner.once('exit', (code) => resolve(code)));
