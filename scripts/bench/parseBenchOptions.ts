@@ -1,4 +1,5 @@
 import { parseFlags } from '../cli/parseFlags';
+import { wholeNumber } from '../cli/wholeNumber';
 import { timestamp } from '../load/parseLoadOptions';
 
 export const BENCH_NAMES = ['overhead', 'flush', 'coldstart', 'e2e', 'memory'] as const;
@@ -70,9 +71,7 @@ export function parseBenchOptions(argv: readonly string[] = process.argv.slice(2
   const int = (name: string, fallback: number, max: number): number => {
     const raw = values[name];
     if (raw === undefined) return fallback;
-    const n = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new BenchOptionsError(`--${name} must be a whole number between 1 and ${max}, got "${String(raw)}"`);
-    return n;
+    return wholeNumber(`--${name}`, String(raw), 1, max, (message) => new BenchOptionsError(message));
   };
   const json = typeof values.json === 'string' && values.json.trim() ? values.json.trim() : `reports/bench-${timestamp(now)}.json`;
   return {

@@ -1,4 +1,5 @@
 import { parseFlags } from '../cli/parseFlags';
+import { wholeNumber } from '../cli/wholeNumber';
 
 export interface LoadOptions {
   /** createOrder's URL. */
@@ -174,11 +175,7 @@ function httpUrl(name: string, raw: string): string {
 }
 
 function int(name: string, raw: string, min: number, max: number): number {
-  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new LoadOptionsError(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
-  }
-  return n;
+  return wholeNumber(name, raw, min, max, (message) => new LoadOptionsError(message));
 }
 
 function optionalNumber(name: string, raw: string | undefined, range: { min: number; max: number }): number | undefined {

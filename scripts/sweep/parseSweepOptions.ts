@@ -1,4 +1,5 @@
 import { parseFlags } from '../cli/parseFlags';
+import { wholeNumber } from '../cli/wholeNumber';
 
 export interface SweepOptions {
   /** Only orders created at least this long ago (ms): younger ones may still be in their request's hands. */
@@ -77,11 +78,7 @@ export function parseSweepOptions(
 }
 
 function int(flag: string, raw: string, min: number, max: number): number {
-  const value = Number(raw);
-  if (raw === '' || !Number.isInteger(value) || value < min || value > max) {
-    throw new SweepOptionsError(`${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
+  return wholeNumber(flag, raw, min, max, (message) => new SweepOptionsError(message));
 }
 
 function hostPort(flag: string, value: string | undefined): string | undefined {
