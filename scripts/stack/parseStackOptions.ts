@@ -1,4 +1,5 @@
 import { parseFlags } from '../cli/parseFlags';
+import { hostPort } from '../cli/hostPort';
 
 export type StackExporter = 'otlp' | 'console' | 'none';
 
@@ -131,8 +132,8 @@ export function parseStackOptions(
     topic,
     deadLetterTopic: `${topic}-dead-letter`,
     subscription: `${topic}-processOrder`,
-    pubsubEmulatorHost: hostPort('PUBSUB_EMULATOR_HOST', env.PUBSUB_EMULATOR_HOST),
-    firestoreEmulatorHost: hostPort('FIRESTORE_EMULATOR_HOST', env.FIRESTORE_EMULATOR_HOST),
+    pubsubEmulatorHost: hostPort('PUBSUB_EMULATOR_HOST', env.PUBSUB_EMULATOR_HOST, usageError),
+    firestoreEmulatorHost: hostPort('FIRESTORE_EMULATOR_HOST', env.FIRESTORE_EMULATOR_HOST, usageError),
     readyTimeoutMs,
     stopTimeoutMs: 5_000,
     help: values.help === true,
@@ -163,12 +164,6 @@ function nonEmpty(name: string, raw: string | undefined): string | undefined {
   return trimmed;
 }
 
-function hostPort(name: string, raw: string | undefined): string | undefined {
-  const value = raw?.trim();
-  if (!value) return undefined;
-  const match = /^(?:\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):(\d{1,5})$/.exec(value);
-  if (!match || Number(match[1]) === 0 || Number(match[1]) > 65535) {
-    throw new StackOptionsError(`${name} must be host:port (e.g. 127.0.0.1:8085), got "${value}"`);
-  }
-  return value;
+function usageError(message: string): StackOptionsError {
+  return new StackOptionsError(message);
 }

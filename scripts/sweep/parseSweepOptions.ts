@@ -1,4 +1,5 @@
 import { parseFlags } from '../cli/parseFlags';
+import { hostPort } from '../cli/hostPort';
 import { wholeNumber } from '../cli/wholeNumber';
 
 export interface SweepOptions {
@@ -47,8 +48,6 @@ Options:
 Exit codes: 0 every pending order found was published (or none was found); 1 some
 could not be (the next run tries again); 2 bad usage.`;
 
-const HOST_PORT = /^[^\s/:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/;
-
 /** Reads the sweeper's options: flag, then environment, then default. Throws SweepOptionsError naming the flag. */
 export function parseSweepOptions(
   argv: readonly string[] = process.argv.slice(2),
@@ -71,17 +70,17 @@ export function parseSweepOptions(
     olderThanMs: int('--older-than-ms', str('older-than-ms') ?? String(DEFAULT_OLDER_THAN_MS), 0, 30 * 24 * 3600 * 1000),
     limit: int('--limit', str('limit') ?? '500', 1, 10_000),
     dryRun: values['dry-run'] === true,
-    firestore: hostPort('--firestore', str('firestore') ?? (env.FIRESTORE_EMULATOR_HOST?.trim() || undefined)),
-    pubsub: hostPort('--pubsub', str('pubsub') ?? (env.PUBSUB_EMULATOR_HOST?.trim() || undefined)),
+    firestore: hostPort('--firestore', str('firestore') ?? env.FIRESTORE_EMULATOR_HOST, usageError),
+    pubsub: hostPort('--pubsub', str('pubsub') ?? env.PUBSUB_EMULATOR_HOST, usageError),
     help: values.help === true,
   };
 }
 
 function int(flag: string, raw: string, min: number, max: number): number {
-  return wholeNumber(flag, raw, min, max, (message) => new SweepOptionsError(message));
+  return wholeNumber(flag, raw, min, max, usageError);
 }
 
-function hostPort(flag: string, value: string | undefined): string | undefined {
-  if (value !== undefined && !HOST_PORT.test(value)) throw new SweepOptionsError(`${flag} must be host:port (e.g. 127.0.0.1:8086), got "${value}"`);
-  return value;
+function usageError(message: string): SweepOptionsError {
+  return new SweepOptionsError(message);
 }
+
