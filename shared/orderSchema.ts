@@ -55,23 +55,26 @@ export type ParseResult = { readonly ok: true; readonly value: OrderInput } | { 
  * logged and recorded without copying order contents.
  */
 export function parseOrderInput(input: unknown): ParseResult {
-  const reserved = reservedKeyProblems(input);
   const result = orderInputSchema.safeParse(input);
-  if (result.success && reserved.length === 0) return { ok: true, value: result.data };
-  const problems = [...reserved, ...(result.success ? [] : result.error.issues.map((issue) => describeIssue(issue, input)))];
-  // A reserved key is also an unknown one; say it once, the clearer way.
-  const unique = problems.filter((problem) => !/unknown fields? /.test(problem) || !onlyReserved(problem));
-  if (unique.length <= MAX_PROBLEMS) return { ok: false, problems: unique };
-  return { ok: false, problems: [...unique.slice(0, MAX_PROBLEMS), `… and ${unique.length - MAX_PROBLEMS} more problems`] };
+  // Every object in an order is strict, so a reserved key anywhere already fails the
+  // parse as an unknown one: valid orders (the hot path) are not walked a second time.
+  if (result.success) return { ok: true, value: result.data };
+  const problems = [...reservedKeyProblems(input), ...result.error.issues.flatMap((issue) => describeIssue(issue, input) ?? [])];
+  if (problems.length <= MAX_PROBLEMS) return { ok: false, problems };
+  return { ok: false, problems: [...problems.slice(0, MAX_PROBLEMS), `… and ${problems.length - MAX_PROBLEMS} more problems`] };
 }
 
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+/** The issue as a problem; undefined when reservedKeyProblems already said it. */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string | undefined {
   const path = issue.path.map(String).join('.');
   const where = path || 'body';
   if (issue.code === 'unrecognized_keys') {
-    const shown = issue.keys.slice(0, MAX_ECHOED_KEYS).map(echoKey).join(', ');
-    const more = issue.keys.length > MAX_ECHOED_KEYS ? ` and ${issue.keys.length - MAX_ECHOED_KEYS} more` : '';
-    return `${path ? `${path}: ` : ''}unknown field${issue.keys.length > 1 ? 's' : ''} ${shown}${more}`;
+    // A reserved key is also an unknown one; it is reported once, as reserved.
+    const keys = issue.keys.filter((key) => !RESERVED_KEYS.has(key));
+    if (keys.length === 0) return undefined;
+    const shown = keys.slice(0, MAX_ECHOED_KEYS).map(echoKey).join(', ');
+    const more = keys.length > MAX_ECHOED_KEYS ? ` and ${keys.length - MAX_ECHOED_KEYS} more` : '';
+    return `${path ? `${path}: ` : ''}unknown field${keys.length > 1 ? 's' : ''} ${shown}${more}`;
   }
   if (issue.code === 'invalid_type') {
     const value = valueAt(input, issue.path);
@@ -87,11 +90,6 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
 function echoKey(key: string): string {
   const short = key.length > MAX_ECHOED_KEY ? `${key.slice(0, MAX_ECHOED_KEY)}…` : key;
   return /^[\w.:@$-]+$/.test(short) ? short : JSON.stringify(short);
-}
-
-function onlyReserved(problem: string): boolean {
-  const keys = problem.replace(/^.*unknown fields? /, '').split(', ');
-  return keys.every((key) => RESERVED_KEYS.has(key));
 }
 
 /** A path to a value, built backwards so that walking deep input costs no string per level. */
