@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { formatCommand } from './formatCommand';
 import type { Argv, GcloudStep } from './gcloudStep';
 import { resolveArgv } from './gcloudStep';
@@ -44,7 +45,7 @@ const STDERR_LINES = 20;
  * skipped when their describe succeeds; captured values fill later steps' arguments.
  */
 export async function runSteps(steps: readonly GcloudStep[], deps: RunStepsDeps): Promise<RunOutcome> {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? delay;
   const retryDelayMs = deps.retryDelayMs ?? 5000;
   const values = new Map<string, string>();
   let created = 0;

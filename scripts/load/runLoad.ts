@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 export interface LoadPlan {
   /** At most this many requests. */
   readonly orders: number;
@@ -67,8 +69,4 @@ export async function runLoad<R>(plan: LoadPlan, send: (index: number) => Promis
     await Promise.all(inFlight);
   }
   return { results, startedAt, endedAt: Date.now(), timeBound };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { context, trace } from '@opentelemetry/api';
 import type { Link } from '@opentelemetry/api';
 import { ValidationError } from '../errors';
@@ -94,7 +95,7 @@ export async function acceptOrder(request: AcceptRequest, deps: AcceptOrderDeps)
 
 /** A document with this key's order id exists: replay it, complete it, wait for it, or refuse. */
 async function resolveRepeat(candidate: Order, deps: AcceptOrderDeps): Promise<AcceptedOrder> {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? delay;
   const polls = Math.max(1, Math.ceil((deps.duplicateWaitMs ?? 3000) / POLL_MS));
   for (let poll = 0; ; poll++) {
     const existing = await deps.store.get(candidate.orderId);
