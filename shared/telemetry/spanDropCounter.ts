@@ -75,15 +75,7 @@ export class SpanDropCounter {
   exportSucceeded(spans: number): void {
     this.exportedSpans += spans;
     this.exportFailing = false;
-    const episode = this.episode;
-    if (episode === undefined) return;
-    this.episode = undefined;
-    this.write('info', 'trace export recovered', {
-      droppedSpans: episode.droppedSpans,
-      failedExports: episode.failedExports,
-      outageMs: this.now() - episode.startedAt,
-      totalDroppedSpans: this.exportDroppedSpans + this.queueDroppedSpans,
-    });
+    this.closeEpisode('info', 'trace export recovered', { totalDroppedSpans: this.exportDroppedSpans + this.queueDroppedSpans });
   }
 
   exportFailed(spans: number, reason: string): void {
@@ -94,15 +86,7 @@ export class SpanDropCounter {
 
   /** At shutdown: an outage still going on would otherwise never report its count. */
   reportOpenEpisode(): void {
-    const episode = this.episode;
-    if (episode === undefined) return;
-    this.episode = undefined;
-    this.write('warn', 'trace export still failing at shutdown', {
-      droppedSpans: episode.droppedSpans,
-      failedExports: episode.failedExports,
-      outageMs: this.now() - episode.startedAt,
-      queuedSpans: this.queued,
-    });
+    this.closeEpisode('warn', 'trace export still failing at shutdown', { queuedSpans: this.queued });
   }
 
   counts(): SpanDropCounts {
@@ -126,6 +110,19 @@ export class SpanDropCounter {
     }
     this.episode.droppedSpans += spans;
     return this.episode;
+  }
+
+  /** Ends the episode under way, if any, with one line carrying what it cost. */
+  private closeEpisode(level: 'info' | 'warn', message: string, extra: Record<string, unknown>): void {
+    const episode = this.episode;
+    if (episode === undefined) return;
+    this.episode = undefined;
+    this.write(level, message, {
+      droppedSpans: episode.droppedSpans,
+      failedExports: episode.failedExports,
+      outageMs: this.now() - episode.startedAt,
+      ...extra,
+    });
   }
 
   private write(level: 'info' | 'warn', message: string, fields: Record<string, unknown>): void {
