@@ -4,12 +4,15 @@ import { runCli } from './cli/runCli';
 import type { BenchResult } from './bench/benchResult';
 import { formatBenchResult } from './bench/benchResult';
 import { coldStartBench } from './bench/coldStartBench';
+import { collectorBench } from './bench/collectorBench';
+import { cpuBench } from './bench/cpuBench';
 import { e2eBench } from './bench/e2eBench';
 import { flushBench } from './bench/flushBench';
 import { overheadBench } from './bench/overheadBench';
 import type { OverheadOutcome } from './bench/overheadBench';
 import type { BenchOptions } from './bench/parseBenchOptions';
 import { BENCH_HELP, BenchOptionsError, parseBenchOptions } from './bench/parseBenchOptions';
+import { rttBench } from './bench/rttBench';
 
 // Exit codes: 0 ran (missed targets are reported, not failures), 1 a benchmark could not run, 2 bad usage.
 runCli({ parse: parseBenchOptions, usageError: BenchOptionsError, help: BENCH_HELP, run: bench });
@@ -41,6 +44,9 @@ async function bench(options: BenchOptions): Promise<number> {
       return [...(wants('overhead') ? [overhead.overhead] : []), ...(wants('memory') ? [overhead.memory] : [])];
     });
   }
+  if (wants('cpu')) await attempt('cpu', () => cpuBench({ orders: options.orders, concurrency: options.concurrency, log }));
+  if (wants('rtt')) await attempt('rtt', () => rttBench({ orders: options.orders, concurrency: options.concurrency, rttMs: options.rttMs, log }));
+  if (wants('collector')) await attempt('collector', () => collectorBench());
   if (wants('flush')) await attempt('flush', () => flushBench(options.invocations, options.rounds, overhead?.tracedP50Ms));
   if (wants('coldstart')) await attempt('coldstart', () => coldStartBench(options.runs, log));
   if (wants('e2e')) await attempt('e2e', () => e2eBench(options.orders, options.concurrency));

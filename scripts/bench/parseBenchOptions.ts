@@ -2,7 +2,7 @@ import { parseFlags } from '../cli/parseFlags';
 import { wholeNumber } from '../cli/wholeNumber';
 import { timestamp } from '../load/parseLoadOptions';
 
-export const BENCH_NAMES = ['overhead', 'flush', 'coldstart', 'e2e', 'memory'] as const;
+export const BENCH_NAMES = ['overhead', 'cpu', 'rtt', 'collector', 'flush', 'coldstart', 'e2e', 'memory'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchOptions {
@@ -15,6 +15,8 @@ export interface BenchOptions {
   /** Flush benchmark: sequential invocations, and rounds of 50 concurrent ones. */
   readonly invocations: number;
   readonly rounds: number;
+  /** rtt: round trip the delay proxy adds between createOrder and the collector. */
+  readonly rttMs: number;
   readonly json: string;
   readonly help: boolean;
 }
@@ -30,6 +32,12 @@ the same machine (variants interleaved). Not pass/fail tests: figures and target
 are printed and written as JSON.
 
   overhead   createOrder p50/p99/throughput, tracing on (otlp) vs off (OTEL_SDK_DISABLED)
+  cpu        CPU ms per order of each process (functions, emulators, collector), traced
+             vs untraced, from /proc/<pid>/stat; each stack has its own emulator processes
+  rtt        createOrder p50/p99 with the collector --rtt-ms away (delay proxy, TCP_NODELAY):
+             untraced vs FLUSH_MODE=before-response vs background, sequential and at
+             --concurrency
+  collector  the local collector's CPU to decode and store one order's spans (in process)
   flush      force-flush cost per invocation, sequential and 50 concurrent
   coldstart  spawn → first 202: traced vs untraced vs a bare hello function
   e2e        orders/s through the whole pipeline with every trace complete
@@ -42,6 +50,7 @@ Options:
   --runs N          cold starts per variant (default 10)
   --invocations N   sequential flush invocations (default 300)
   --rounds N        rounds of 50 concurrent flush invocations (default 20)
+  --rtt-ms N        round trip the rtt benchmark's delay proxy adds (default 20)
   --json FILE       where the figures go (default reports/bench-<timestamp>.json)
   -h, --help        this text
 
@@ -58,6 +67,7 @@ export function parseBenchOptions(argv: readonly string[] = process.argv.slice(2
       runs: { type: 'string' },
       invocations: { type: 'string' },
       rounds: { type: 'string' },
+      'rtt-ms': { type: 'string' },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -81,6 +91,7 @@ export function parseBenchOptions(argv: readonly string[] = process.argv.slice(2
     runs: int('runs', 10, 1000),
     invocations: int('invocations', 300, 1_000_000),
     rounds: int('rounds', 20, 100_000),
+    rttMs: int('rtt-ms', 20, 10_000),
     json,
     help: values.help === true,
   };
