@@ -19,7 +19,7 @@ async function deploy(options: DeployOptions): Promise<number> {
   const script = () =>
     formatScript(steps, [
       `Deploy of the order functions to project ${options.project}, region ${options.region}`,
-      `(exporter ${options.exporter}, sample ratio ${options.sampleRatio}, topic ${options.ordersTopic}, createOrder ${options.allowUnauthenticated ? 'public' : 'private'}).`,
+      `(exporter ${options.exporter}, sample ratio ${options.sampleRatio}, topic ${options.ordersTopic}, createOrder ${options.allowUnauthenticated ? 'public' : 'private'}, ${options.instanceBasedBilling ? 'instance-based billing, FLUSH_MODE=background' : 'request-based billing'}).`,
       `Run from ${ROOT}: --source=. uploads that folder.`,
     ]);
   if (options.dryRun) {

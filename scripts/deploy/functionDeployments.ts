@@ -9,6 +9,11 @@ export interface DeploySettings {
   /** parentbased_traceidratio's ratio for new root traces; a sampled caller is always followed. */
   readonly sampleRatio: number;
   readonly flushTimeoutMs: number;
+  /**
+   * Instance-based billing (Cloud Run's CPU always allocated): spans are exported after
+   * the response (FLUSH_MODE=background) instead of before it. Default: request-based.
+   */
+  readonly instanceBasedBilling?: boolean;
 }
 
 export interface FunctionDeployment {
@@ -35,6 +40,8 @@ export function functionDeployments(settings: DeploySettings): readonly Function
     OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
     OTEL_TRACES_SAMPLER_ARG: String(settings.sampleRatio),
     FLUSH_TIMEOUT_MS: String(settings.flushTimeoutMs),
+    // Only with CPU outside requests may the export leave the request path (docs/performance.md).
+    ...(settings.instanceBasedBilling ? { FLUSH_MODE: 'background' } : {}),
   };
   return [
     { name: 'create-order', entryPoint: 'createOrder', env },

@@ -32,6 +32,12 @@ Options:
                             caller's sampled flag is always followed
   --topic NAME              Pub/Sub topic (default orders; dead letters go to
                             NAME-dead-letter)
+  --instance-based-billing  CPU always allocated (Cloud Run --no-cpu-throttling,
+                            1 CPU): billed for each instance's whole lifetime, and
+                            spans are exported after the response (FLUSH_MODE=
+                            background), which saves one exporter round trip per
+                            request (default: request-based billing, flush before
+                            answering; see docs/performance.md)
   -h, --help                this text
 
 Exit codes: 0 deployed (or printed, with --dry-run); 1 a gcloud step failed (its
@@ -57,13 +63,14 @@ export function parseDeployOptions(argv: readonly string[] = process.argv.slice(
       exporter: { type: 'string' },
       'sample-ratio': { type: 'string' },
       topic: { type: 'string' },
+      'instance-based-billing': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     (message) => new DeployOptionsError(message),
   );
   // --help reads nothing else, so it works with any (or no) other flags.
   if (values.help === true) {
-    return { project: '', region: '', ordersTopic: 'orders', exporter: 'gcp', sampleRatio: 1, flushTimeoutMs: FLUSH_TIMEOUT_MS, allowUnauthenticated: false, dryRun: false, help: true };
+    return { project: '', region: '', ordersTopic: 'orders', exporter: 'gcp', sampleRatio: 1, flushTimeoutMs: FLUSH_TIMEOUT_MS, instanceBasedBilling: false, allowUnauthenticated: false, dryRun: false, help: true };
   }
   const str = (name: string): string | undefined => {
     const raw = values[name];
@@ -76,6 +83,7 @@ export function parseDeployOptions(argv: readonly string[] = process.argv.slice(
     exporter: parseExporter(str('exporter') ?? 'gcp'),
     sampleRatio: parseRatio(str('sample-ratio') ?? '1'),
     flushTimeoutMs: FLUSH_TIMEOUT_MS,
+    instanceBasedBilling: values['instance-based-billing'] === true,
     allowUnauthenticated: values['allow-unauthenticated'] === true,
     dryRun: values['dry-run'] === true,
     help: false,

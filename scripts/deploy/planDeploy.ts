@@ -154,7 +154,9 @@ export function planDeploy(input: DeployPlanInput): readonly GcloudStep[] {
       attempts: FRESH_ACCOUNT_ATTEMPTS,
     },
     { kind: 'run', title: `Deploy ${createOrder.name} (HTTP)`, argv: deployArgv(createOrder, input) },
+    ...instanceBilling(createOrder, input),
     { kind: 'run', title: `Deploy ${processOrder.name} (Pub/Sub trigger on ${ordersTopic})`, argv: deployArgv(processOrder, input) },
+    ...instanceBilling(processOrder, input),
     {
       kind: 'run',
       // On the function's own Cloud Run service, not the project: the trigger may invoke this function only.
@@ -256,6 +258,23 @@ function deployArgv(fn: FunctionDeployment, input: DeployPlanInput): Argv {
     `--max-instances=${size.maxInstances}`,
     `--project=${input.project}`,
     '--quiet',
+  ];
+}
+
+/**
+ * `gcloud functions deploy` has no CPU-allocation flag; the function's Cloud Run service
+ * (same name) takes it. Re-applied after every deploy, so a redeploy cannot drop it.
+ */
+function instanceBilling(fn: FunctionDeployment, input: DeployPlanInput): GcloudStep[] {
+  if (!input.instanceBasedBilling) return [];
+  // Cloud Run allows CPU always allocated only with at least one whole CPU.
+  if (!(Number(FUNCTION_SIZING[fn.entryPoint].cpu) >= 1)) throw new Error(`deploy plan: instance-based billing needs --cpu ≥ 1 for ${fn.name}`);
+  return [
+    {
+      kind: 'run',
+      title: `${fn.name}: instance-based billing (CPU always allocated), so spans export after the response`,
+      argv: ['gcloud', 'run', 'services', 'update', fn.name, `--region=${input.region}`, '--no-cpu-throttling', `--project=${input.project}`, '--quiet'],
+    },
   ];
 }
 

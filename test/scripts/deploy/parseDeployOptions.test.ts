@@ -14,6 +14,7 @@ test('defaults: Cloud Trace, every new trace sampled, topic orders, private, not
       exporter: 'gcp',
       sampleRatio: 1,
       flushTimeoutMs: 3000,
+      instanceBasedBilling: false,
       allowUnauthenticated: false,
       dryRun: false,
       help: false,
@@ -29,6 +30,7 @@ const cases: { name: string; argv: string[]; expect: Partial<ReturnType<typeof p
   { name: 'sample ratio 0 (only sampled callers are recorded)', argv: ['--sample-ratio', '0'], expect: { sampleRatio: 0 } },
   { name: 'sample ratio .5', argv: ['--sample-ratio', '.5'], expect: { sampleRatio: 0.5 } },
   { name: 'topic', argv: ['--topic', 'orders-v2'], expect: { ordersTopic: 'orders-v2' } },
+  { name: 'instance-based billing', argv: ['--instance-based-billing'], expect: { instanceBasedBilling: true } },
   { name: 'a longer region name', argv: ['--region', 'northamerica-northeast1'], expect: { region: 'northamerica-northeast1' } },
 ];
 for (const c of cases) {

@@ -245,3 +245,23 @@ test('the deploys carry exactly the environment functionDeployments describes', 
 test('the plan is pure: same input, same steps', () => {
   assert.deepEqual(plan('--exporter', 'gcp_otlp'), plan('--exporter', 'gcp_otlp'));
 });
+
+test('--instance-based-billing: each function deploy is followed by CPU always allocated on its Cloud Run service, and exports in the background', () => {
+  const steps = plan('--instance-based-billing');
+  const order = steps.filter((s) => s.kind === 'run').map((s) => words(s.argv));
+  for (const name of ['create-order', 'process-order']) {
+    const at = order.indexOf(`functions deploy ${name}`);
+    assert.equal(order[at + 1], `run services update ${name}`, `${name}: CPU allocation right after its deploy`);
+    const update = steps.find((s) => s.kind === 'run' && words(s.argv) === `run services update ${name}`);
+    assert.ok(update && update.kind === 'run');
+    assert.deepEqual(flat(update.argv).slice(5), ['--region=europe-west1', '--no-cpu-throttling', '--project=my-orders-123', '--quiet']);
+    assert.equal(envOf(deployOf(steps, name)).FLUSH_MODE, 'background');
+    assert.equal(deployOf(steps, name).includes('--cpu=1'), true, 'CPU always allocated needs a whole CPU');
+  }
+});
+
+test('request-based billing (the default): no CPU allocation step, no FLUSH_MODE (the function flushes before answering)', () => {
+  const steps = plan();
+  assert.equal(steps.some((s) => s.kind === 'run' && words(s.argv).startsWith('run services update')), false);
+  for (const name of ['create-order', 'process-order']) assert.equal(envOf(deployOf(steps, name)).FLUSH_MODE, undefined);
+});
