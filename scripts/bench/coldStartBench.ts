@@ -43,7 +43,7 @@ export async function coldStartBench(runs: number, log: (line: string) => void =
       'untraced/hello': ratio(u.p50, h.p50),
       'traced/hello': ratio(t.p50, h.p50),
     },
-    targets: [target('traced/untraced median', tracedVsUntraced, 'max', 1.15)],
+    targets: [target('traced/untraced median', tracedVsUntraced, 'max', 1.1)],
     notes: [`${runs} spawns per variant, rotating order; time from spawn to the first 2xx answer to a POSTed order`],
   };
 }

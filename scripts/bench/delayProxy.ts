@@ -14,8 +14,9 @@ export interface DelayProxy {
 export function startDelayProxy(upstreamHost: string, upstreamPort: number, rttMs: number): Promise<DelayProxy> {
   const oneWayMs = rttMs / 2;
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect({ host: upstreamHost, port: upstreamPort });
+  // Half-open: one side's end reaches the other only after the delay, behind its data.
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = net.connect({ host: upstreamHost, port: upstreamPort, allowHalfOpen: true });
     for (const socket of [client, upstream]) {
       socket.setNoDelay(true);
       sockets.add(socket);
