@@ -1,3 +1,4 @@
+import { decodeProtobufRequest } from './decodeProtobufRequest';
 import { otlpTypes } from './otlpSchema';
 import { normalizeExportRequest, type NormalizeResult } from './normalizeExportRequest';
 
@@ -11,15 +12,11 @@ export interface PartialSuccess {
 
 /** Decodes an ExportTraceServiceRequest body; never throws. */
 export function decodeExportRequest(body: Buffer, encoding: OtlpEncoding): NormalizeResult {
+  // Protobuf (every gRPC export, most HTTP ones) is read straight into spans: the hot path.
+  if (encoding === 'protobuf') return decodeProtobufRequest(body);
   let message: unknown;
   try {
-    if (encoding === 'json') {
-      message = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } else {
-      const decoded = otlpTypes.exportRequest.decode(body);
-      // Bytes stay Uint8Array; int64/fixed64 become decimal strings like OTLP/JSON.
-      message = otlpTypes.exportRequest.toObject(decoded, { longs: String });
-    }
+    message = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
   } catch (error) {
     return { ok: false, error: `cannot decode ${encoding} ExportTraceServiceRequest: ${errorText(error)}` };
   }
