@@ -6,8 +6,8 @@ import { DependencyError, ValidationError } from '../shared/errors';
 import { IdempotencyConflictError, OrderInFlightError, OrderNotPublishedError } from '../shared/orders/acceptErrors';
 import { acceptOrder } from '../shared/orders/acceptOrder';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from '../shared/orders/idempotencyKey';
-import { incomingParent } from '../shared/telemetry/incomingTraceContext';
-import { runInvocation } from '../shared/telemetry/runInvocation';
+import { incomingParent } from '../shared/tracing/incomingTraceContext';
+import { runInvocation } from '../shared/tracing/runInvocation';
 import type { Dependencies } from './dependencies';
 import { jsonParseError } from './jsonBodyErrors';
 

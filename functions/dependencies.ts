@@ -7,9 +7,9 @@ import { FirestoreOrderStore } from '../shared/firestore/firestoreOrderStore';
 import type { OrderPublisher } from '../shared/orderPublisher';
 import type { OrderStore } from '../shared/orderStore';
 import { PubSubOrderPublisher } from '../shared/pubsub/pubSubOrderPublisher';
-import type { Tracing } from '../shared/telemetry/startTracing';
-import { createLogger } from '../shared/telemetry/structuredLogger';
-import type { Logger } from '../shared/telemetry/structuredLogger';
+import type { Tracing } from '../shared/tracing/startTracing';
+import { createLogger } from '../shared/tracing/structuredLogger';
+import type { Logger } from '../shared/tracing/structuredLogger';
 
 /** Everything a handler needs, built once per instance. */
 export interface Dependencies {

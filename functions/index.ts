@@ -1,6 +1,6 @@
 // Tracing must be set up before anything loads a Google client library: the gRPC
 // patch must be in place before they build their gRPC clients. Keep this first.
-import { config, tracing } from '../shared/telemetry/register';
+import { config, tracing } from '../shared/tracing/register';
 import { cloudEvent, http } from '@google-cloud/functions-framework';
 import { createOrderHandler } from './createOrder';
 import { createDependencies } from './dependencies';

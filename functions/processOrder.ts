@@ -3,8 +3,8 @@ import type { Link } from '@opentelemetry/api';
 import type { CloudEvent, CloudEventFunction } from '@google-cloud/functions-framework';
 import { PoisonMessageError } from '../shared/errors';
 import { processOrderMessage } from '../shared/orders/processOrderMessage';
-import { extractFromAttributes, parseTraceparent } from '../shared/telemetry/messageContext';
-import { runInvocation } from '../shared/telemetry/runInvocation';
+import { extractFromAttributes, parseTraceparent } from '../shared/tracing/messageContext';
+import { runInvocation } from '../shared/tracing/runInvocation';
 import type { Dependencies } from './dependencies';
 
 /** The data of a `google.cloud.pubsub.topic.v1.messagePublished` CloudEvent. */

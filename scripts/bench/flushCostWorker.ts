@@ -5,8 +5,8 @@
  */
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { loadConfig } from '../../shared/config';
-import { startTracing } from '../../shared/telemetry/startTracing';
-import type { Tracing } from '../../shared/telemetry/startTracing';
+import { startTracing } from '../../shared/tracing/startTracing';
+import type { Tracing } from '../../shared/tracing/startTracing';
 import { startCollector } from '../collector/startCollector';
 
 export interface FlushTimings {

@@ -3,7 +3,7 @@
    in place first), so the dependencies are required only after initTracing. */
 import { loadConfig } from '../../shared/config';
 import { republishPending } from '../../shared/orders/republishPending';
-import { initTracing } from '../../shared/telemetry/tracing';
+import { initTracing } from '../../shared/tracing/tracing';
 import type { SweepOptions } from './parseSweepOptions';
 
 /**

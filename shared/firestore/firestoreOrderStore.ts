@@ -4,7 +4,7 @@ import type { DocumentData, Firestore } from '@google-cloud/firestore';
 import { DependencyError, PoisonMessageError } from '../errors';
 import type { Order } from '../order';
 import type { CreateResult, MarkProcessedResult, OrderStore } from '../orderStore';
-import { TRACER_NAME } from '../telemetry/startTracing';
+import { TRACER_NAME } from '../tracing/startTracing';
 import { withDeadline } from '../withDeadline';
 
 const ALREADY_EXISTS = 6;

@@ -3,8 +3,8 @@ import type { Topic } from '@google-cloud/pubsub';
 import { DependencyError } from '../errors';
 import type { OrderMessage } from '../order';
 import type { OrderPublisher, PublishOptions } from '../orderPublisher';
-import { injectIntoAttributes } from '../telemetry/messageContext';
-import { TRACER_NAME } from '../telemetry/startTracing';
+import { injectIntoAttributes } from '../tracing/messageContext';
+import { TRACER_NAME } from '../tracing/startTracing';
 import { withDeadline } from '../withDeadline';
 
 /**

@@ -24,7 +24,7 @@ let server: Server;
 
 before(() => {
   const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
-  const { initTracing } = require('../../shared/telemetry/tracing') as typeof import('../../shared/telemetry/tracing');
+  const { initTracing } = require('../../shared/tracing/tracing') as typeof import('../../shared/tracing/tracing');
   const config = loadConfig({ FLUSH_TIMEOUT_MS: String(FLUSH_TIMEOUT_MS) }, []);
   const tracing = initTracing(config, { exporter: hangingExporter });
   const { http } = require('@google-cloud/functions-framework') as typeof import('@google-cloud/functions-framework');

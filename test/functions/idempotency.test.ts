@@ -16,7 +16,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
 import request from 'supertest';
 import type { Dependencies } from '../../functions/dependencies';
-import type { Tracing } from '../../shared/telemetry/startTracing';
+import type { Tracing } from '../../shared/tracing/startTracing';
 import { startEmulators } from '../support/startEmulators';
 import type { TestEmulators } from '../support/startEmulators';
 
@@ -51,7 +51,7 @@ before(async () => {
     OTEL_SERVICE_NAME: 'orders-under-test',
     FLUSH_TIMEOUT_MS: '5000',
   });
-  const { initTracing } = require('../../shared/telemetry/tracing') as typeof import('../../shared/telemetry/tracing');
+  const { initTracing } = require('../../shared/tracing/tracing') as typeof import('../../shared/tracing/tracing');
   const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
   tracing = initTracing(loadConfig(process.env), { exporter });
   require('../../functions/index');

@@ -9,7 +9,7 @@ import { loadConfig } from '../../shared/config';
 import { DependencyError, PoisonMessageError } from '../../shared/errors';
 import type { OrderStore } from '../../shared/orderStore';
 import { InMemoryOrderStore } from '../support/inMemoryOrderStore';
-import { startTracing } from '../../shared/telemetry/startTracing';
+import { startTracing } from '../../shared/tracing/startTracing';
 import type { Dependencies } from '../../functions/dependencies';
 import { processOrderHandler } from '../../functions/processOrder';
 import type { MessagePublishedData } from '../../functions/processOrder';

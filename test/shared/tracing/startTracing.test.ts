@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { loadConfig } from '../../../shared/config';
-import { startTracing } from '../../../shared/telemetry/startTracing';
-import type { Tracing } from '../../../shared/telemetry/startTracing';
+import { startTracing } from '../../../shared/tracing/startTracing';
+import type { Tracing } from '../../../shared/tracing/startTracing';
 
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import type { Tracing } from '../../../shared/telemetry/startTracing';
-import { shutdownOnSigterm } from '../../../shared/telemetry/shutdownOnSigterm';
+import type { Tracing } from '../../../shared/tracing/startTracing';
+import { shutdownOnSigterm } from '../../../shared/tracing/shutdownOnSigterm';
 import { trace } from '@opentelemetry/api';
 
 test('SIGTERM: the framework exit waits for the provider shutdown', async () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { loadConfig } from '../../../shared/config';
-import { createSpanProcessor } from '../../../shared/telemetry/createSpanProcessor';
+import { createSpanProcessor } from '../../../shared/tracing/createSpanProcessor';
 
 const cases: ReadonlyArray<[string, Record<string, string>, unknown]> = [
   ['console prints each span as it ends', { OTEL_TRACES_EXPORTER: 'console' }, SimpleSpanProcessor],

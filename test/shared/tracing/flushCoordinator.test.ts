@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FlushCoordinator } from '../../../shared/telemetry/flushCoordinator';
+import { FlushCoordinator } from '../../../shared/tracing/flushCoordinator';
 
 /** A flush function whose runs are started and finished by the test. */
 function controllableFlush() {
