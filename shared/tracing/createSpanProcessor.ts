@@ -2,14 +2,14 @@
    Exporters are required lazily: a function loads only the one it uses, which keeps
    the Cloud Trace and OTLP/gRPC stacks out of the cold start when they are not chosen. */
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { Config } from '../config';
+import type { TracingConfig } from './tracingConfig';
 
 /**
  * The span processor for the configured exporter: `console` exports each span as it
  * ends (the learning setup); `otlp`, `gcp` and `gcp_otlp` batch, and rely on the per-invocation
  * flush to send before the function returns.
  */
-export function createSpanProcessor(config: Config, exporterOverride?: SpanExporter): SpanProcessor | undefined {
+export function createSpanProcessor(config: TracingConfig, exporterOverride?: SpanExporter): SpanProcessor | undefined {
   const base = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
   const batch = (exporter: SpanExporter): SpanProcessor => {
     const { CountingBatchSpanProcessor } = require('./countingBatchSpanProcessor') as typeof import('./countingBatchSpanProcessor');
@@ -49,7 +49,7 @@ export function createSpanProcessor(config: Config, exporterOverride?: SpanExpor
 }
 
 /** OTLP over gRPC (the default, port 4317) or HTTP (`OTEL_EXPORTER_OTLP_PROTOCOL=http/json`). */
-function createOtlpExporter(config: Config): SpanExporter {
+function createOtlpExporter(config: TracingConfig): SpanExporter {
   const timeoutMillis = config.flushTimeoutMs;
   if (config.otlpProtocol === 'http') {
     const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');

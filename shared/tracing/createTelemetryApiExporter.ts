@@ -2,7 +2,7 @@
    Required only when OTEL_TRACES_EXPORTER=gcp_otlp, so other exporters never load
    google-auth-library or the OTLP/gRPC exporter at cold start. */
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { Config } from '../config';
+import type { TracingConfig } from './tracingConfig';
 
 // trace.append is the narrowest scope the Telemetry API accepts for traces.
 const SCOPES = ['https://www.googleapis.com/auth/trace.append'];
@@ -13,7 +13,7 @@ const SCOPES = ['https://www.googleapis.com/auth/trace.append'];
  * Default Credentials on every call; needs roles/telemetry.tracesWriter. The project goes
  * in `x-goog-user-project` here and in the `gcp.project_id` resource attribute (startTracing).
  */
-export function createTelemetryApiExporter(config: Config): SpanExporter {
+export function createTelemetryApiExporter(config: TracingConfig): SpanExporter {
   const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
   const { GoogleAuth } = require('google-auth-library') as typeof import('google-auth-library');
   const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');

@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { COMPONENT } from './names';
 
 export type FlushOutcome = 'flushed' | 'timed-out' | 'failed';
 
@@ -24,7 +25,7 @@ export class FlushCoordinator {
     const flushed = this.requestFlush().then(
       (): FlushOutcome => 'flushed',
       (error: unknown): FlushOutcome => {
-        diag.error('orders-telemetry: force-flush failed', error);
+        diag.error(`${COMPONENT}: force-flush failed`, error);
         return 'failed';
       },
     );

@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, propagation, trace } from '@opentelemetry/api';
 import type { Context, Link } from '@opentelemetry/api';
-import type { IncomingTraceContextMode } from '../config';
+import type { IncomingTraceContextMode } from './tracingConfig';
+import { LINK_KIND } from './names';
 
 export interface IncomingParent {
   /** The parent for the server span: the caller's context, or ROOT_CONTEXT. */
@@ -21,6 +22,6 @@ export function incomingParent(headers: Readonly<Record<string, unknown>>, mode:
   const extracted = propagation.deleteBaggage(propagation.extract(ROOT_CONTEXT, headers));
   if (mode === 'continue') return { parent: extracted, links: [] };
   const caller = trace.getSpanContext(extracted);
-  const links: Link[] = caller && trace.isSpanContextValid(caller) ? [{ context: caller, attributes: { 'orders.link.kind': 'caller' } }] : [];
+  const links: Link[] = caller && trace.isSpanContextValid(caller) ? [{ context: caller, attributes: { [LINK_KIND]: 'caller' } }] : [];
   return { parent: ROOT_CONTEXT, links };
 }

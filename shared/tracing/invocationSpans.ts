@@ -1,11 +1,12 @@
 import { createContextKey, diag } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTRIBUTE_PREFIX, COMPONENT } from './names';
 
-const INVOCATION_KEY = createContextKey('orders.invocation');
+const INVOCATION_KEY = createContextKey(`${ATTRIBUTE_PREFIX}invocation`);
 
 /** Attribute set on a span its invocation had to end because it was still open at the end. */
-export const ENDED_AT_INVOCATION_END = 'orders.span.ended_at_invocation_end';
+export const ENDED_AT_INVOCATION_END = `${ATTRIBUTE_PREFIX}span.ended_at_invocation_end`;
 
 /**
  * The spans one function invocation started (its own and the client libraries'),
@@ -52,7 +53,7 @@ export class Invocation {
     }
     const stragglers = [...this.open];
     for (const span of stragglers) {
-      diag.warn(`orders-telemetry: span "${span.name}" was still open when its invocation ended; ending it`);
+      diag.warn(`${COMPONENT}: span "${span.name}" was still open when its invocation ended; ending it`);
       span.setAttribute(ENDED_AT_INVOCATION_END, true);
       span.end();
     }

@@ -3,7 +3,7 @@
  * malformed context yields a context without a remote parent (a new root trace),
  * never an exception.
  */
-import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, trace } from '@opentelemetry/api';
 import type { Context, SpanContext, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
@@ -40,6 +40,15 @@ export function injectIntoAttributes(ctx: Context): Record<string, string> {
   const attributes: Record<string, string> = { ...plain };
   for (const [key, value] of Object.entries(plain)) attributes[PUBSUB_LIBRARY_PREFIX + key] = value;
   return attributes;
+}
+
+/**
+ * Producer helper: `attributes` plus the trace context of `ctx` (the active context by
+ * default), for a message to publish. The consumer's span (traced with this library, or
+ * with the Pub/Sub library's own tracing) then continues the producer's trace.
+ */
+export function injectTraceContext(attributes: Readonly<Record<string, string>> = {}, ctx: Context = context.active()): Record<string, string> {
+  return { ...attributes, ...injectIntoAttributes(ctx) };
 }
 
 /**

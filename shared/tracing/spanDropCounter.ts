@@ -1,5 +1,6 @@
 import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import type { Logger } from './structuredLogger';
+import { COMPONENT } from './names';
 
 /** What became of the spans handed to the batching processor, since start-up. */
 export interface SpanDropCounts {
@@ -128,6 +129,6 @@ export class SpanDropCounter {
   private write(level: 'info' | 'warn', message: string, fields: Record<string, unknown>): void {
     // Outside any request's context: the line is about the exporter, not the request
     // whose flush happened to notice.
-    context.with(ROOT_CONTEXT, () => this.log[level](message, { component: 'orders-telemetry', ...fields }));
+    context.with(ROOT_CONTEXT, () => this.log[level](message, { component: COMPONENT, ...fields }));
   }
 }

@@ -4,20 +4,25 @@
 import { trace } from '@opentelemetry/api';
 import type { Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { Config } from '../config';
 import { FlushCoordinator } from './flushCoordinator';
 import type { FlushOutcome } from './flushCoordinator';
 import { InvocationSpanTracker } from './invocationSpans';
+import type { FlushMode, TracingConfig } from './tracingConfig';
 import { createSpanProcessor } from './createSpanProcessor';
 import { instrumentModules } from './instrumentModules';
+import { TRACER_NAME } from './names';
 
-export const TRACER_NAME = 'traced-order-functions';
+export { TRACER_NAME };
 
 export interface Tracing {
   /** False when OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none: no spans are recorded. */
   readonly enabled: boolean;
   readonly tracer: Tracer;
   readonly flushTimeoutMs: number;
+  /** `before-response`: each invocation flushes before it answers; `background`: export off the request path. */
+  readonly flushMode: FlushMode;
+  /** The settings it was started with. */
+  readonly config: TracingConfig;
   /** Exports every ended span, sharing in-flight flushes; bounded by the flush deadline. */
   flush(timeoutMs?: number): Promise<FlushOutcome>;
   /** Flushes and stops the provider; runs once. */
@@ -39,7 +44,7 @@ const AUTH_HOSTS = new Set(['metadata.google.internal', '169.254.169.254', 'oaut
  * Sets up tracing for this process. Must run before any Google client library is
  * loaded: the gRPC patch must be in place before they build their gRPC clients.
  */
-export function startTracing(config: Config, options: TracingOptions = {}): Tracing {
+export function startTracing(config: TracingConfig, options: TracingOptions = {}): Tracing {
   const processor = config.sdkDisabled ? undefined : createSpanProcessor(config, options.exporter);
   if (processor === undefined) return disabledTracing(config);
 
@@ -82,12 +87,14 @@ export function startTracing(config: Config, options: TracingOptions = {}): Trac
     enabled: true,
     tracer: trace.getTracer(TRACER_NAME),
     flushTimeoutMs: config.flushTimeoutMs,
+    flushMode: config.flushMode,
+    config,
     flush: (timeoutMs) => coordinator.flush(timeoutMs),
     shutdown: () => (shutdown ??= provider.shutdown()),
   };
 }
 
-function createResource(config: Config): import('@opentelemetry/resources').Resource {
+function createResource(config: TracingConfig): import('@opentelemetry/resources').Resource {
   const { defaultResource, detectResources, envDetector, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   let resource = defaultResource()
     .merge(resourceFromAttributes({ 'service.name': config.serviceName, 'faas.name': config.serviceName }))
@@ -107,18 +114,20 @@ function createResource(config: Config): import('@opentelemetry/resources').Reso
  * The configured sampler. The parent-based ones follow the caller's sampled flag (Google's
  * front end decides for requests without one); the ratio applies only to new root traces.
  */
-function createSampler(config: Config): import('@opentelemetry/sdk-trace-base').Sampler {
+function createSampler(config: TracingConfig): import('@opentelemetry/sdk-trace-base').Sampler {
   const { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
   const { name, ratio } = config.sampler;
   const root = name.endsWith('traceidratio') ? new TraceIdRatioBasedSampler(ratio) : name.endsWith('always_off') ? new AlwaysOffSampler() : new AlwaysOnSampler();
   return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
 }
 
-function disabledTracing(config: Config): Tracing {
+function disabledTracing(config: TracingConfig): Tracing {
   return {
     enabled: false,
     tracer: trace.getTracer(TRACER_NAME),
     flushTimeoutMs: config.flushTimeoutMs,
+    flushMode: config.flushMode,
+    config,
     flush: () => Promise.resolve('flushed'),
     shutdown: () => Promise.resolve(),
   };

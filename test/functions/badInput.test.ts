@@ -43,7 +43,7 @@ before(async () => {
   });
   const { initTracing } = require('../../shared/tracing/tracing') as typeof import('../../shared/tracing/tracing');
   const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
-  initTracing(loadConfig(process.env), { exporter });
+  initTracing(loadConfig(process.env).tracing, { exporter });
   require('../../functions/index');
   const { getTestServer } = require('@google-cloud/functions-framework/testing') as typeof import('@google-cloud/functions-framework/testing');
   server = getTestServer('createOrder');

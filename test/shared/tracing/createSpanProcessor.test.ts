@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { loadConfig } from '../../../shared/config';
+import { loadTracingConfig } from '../../../shared/tracing/tracingConfig';
 import { createSpanProcessor } from '../../../shared/tracing/createSpanProcessor';
 
 const cases: ReadonlyArray<[string, Record<string, string>, unknown]> = [
@@ -13,12 +13,12 @@ const cases: ReadonlyArray<[string, Record<string, string>, unknown]> = [
 ];
 for (const [name, env, kind] of cases) {
   test(name, async () => {
-    const processor = createSpanProcessor(loadConfig(env, []));
+    const processor = createSpanProcessor(loadTracingConfig(env, []));
     assert.ok(processor instanceof (kind as typeof BatchSpanProcessor), `${name}: got ${processor?.constructor.name}`);
     await processor.shutdown();
   });
 }
 
 test('none records nothing', () => {
-  assert.equal(createSpanProcessor(loadConfig({ OTEL_TRACES_EXPORTER: 'none' }, [])), undefined);
+  assert.equal(createSpanProcessor(loadTracingConfig({ OTEL_TRACES_EXPORTER: 'none' }, [])), undefined);
 });

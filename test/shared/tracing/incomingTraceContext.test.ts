@@ -29,7 +29,7 @@ test('link: a new root with one link to the caller\'s span', () => {
   assert.equal(links.length, 1);
   assert.equal(links[0]!.context.traceId, TRACE_ID);
   assert.equal(links[0]!.context.spanId, SPAN_ID);
-  assert.deepEqual(links[0]!.attributes, { 'orders.link.kind': 'caller' });
+  assert.deepEqual(links[0]!.attributes, { 'gcf_tracing.link.kind': 'caller' });
 });
 
 for (const mode of ['continue', 'link'] as const) {

@@ -1,22 +1,23 @@
 /**
- * The production-tracing settings of shared/config: exporter choice, Cloud Trace and
+ * The production-tracing settings of shared/tracing/tracingConfig.ts: exporter choice, Cloud Trace and
  * Telemetry API endpoints, sampler, attribute value length limit. (Kept apart from
  * test/shared/config.test.ts, which covers the rest of the configuration.)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../../../shared/config';
-import type { Config } from '../../../shared/config';
+import { ConfigError } from '../../../shared/tracing/configError';
+import { loadTracingConfig } from '../../../shared/tracing/tracingConfig';
+import type { TracingConfig } from '../../../shared/tracing/tracingConfig';
 
 test('defaults: parent-based always-on sampler, 1024-character attribute values, Google endpoints', () => {
-  const config = loadConfig({}, []);
+  const config = loadTracingConfig({}, []);
   assert.deepEqual(config.sampler, { name: 'parentbased_always_on', ratio: 1 });
   assert.equal(config.attributeValueLengthLimit, 1024);
   assert.equal(config.cloudTraceEndpoint, undefined);
   assert.equal(config.telemetryApiEndpoint, 'https://telemetry.googleapis.com:443');
 });
 
-const cases: ReadonlyArray<{ env: Record<string, string>; key: keyof Config; expected: unknown }> = [
+const cases: ReadonlyArray<{ env: Record<string, string>; key: keyof TracingConfig; expected: unknown }> = [
   { env: { OTEL_TRACES_EXPORTER: 'gcp_otlp' }, key: 'tracesExporter', expected: 'gcp_otlp' },
   { env: { OTEL_TRACES_EXPORTER: 'GCP_OTLP' }, key: 'tracesExporter', expected: 'gcp_otlp' },
   { env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }, key: 'sampler', expected: { name: 'parentbased_traceidratio', ratio: 0.25 } },
@@ -36,7 +37,7 @@ const cases: ReadonlyArray<{ env: Record<string, string>; key: keyof Config; exp
 ];
 for (const { env, key, expected } of cases) {
   test(`${JSON.stringify(env)} → ${key} = ${JSON.stringify(expected)}`, () => {
-    assert.deepEqual(loadConfig(env, [])[key], expected);
+    assert.deepEqual(loadTracingConfig(env, [])[key], expected);
   });
 }
 
@@ -52,7 +53,7 @@ const bad: ReadonlyArray<[Record<string, string>, string]> = [
 for (const [env, variable] of bad) {
   test(`${JSON.stringify(env)} is rejected naming ${variable}`, () => {
     assert.throws(
-      () => loadConfig(env, []),
+      () => loadTracingConfig(env, []),
       (error: unknown) => error instanceof ConfigError && error.variable === variable && error.message.startsWith(variable),
     );
   });

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { Tracing } from '../../../shared/tracing/startTracing';
 import { shutdownOnSigterm } from '../../../shared/tracing/shutdownOnSigterm';
 import { trace } from '@opentelemetry/api';
+import { loadTracingConfig } from '../../../shared/tracing/tracingConfig';
 
 test('SIGTERM: the framework exit waits for the provider shutdown', async () => {
   const events: string[] = [];
@@ -12,6 +13,8 @@ test('SIGTERM: the framework exit waits for the provider shutdown', async () => 
     enabled: true,
     tracer: trace.getTracer('t'),
     flushTimeoutMs: 5000,
+    flushMode: 'before-response',
+    config: loadTracingConfig({}, []),
     flush: () => Promise.resolve('flushed'),
     shutdown: () =>
       new Promise<void>((resolve) => {

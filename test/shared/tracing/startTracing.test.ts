@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { loadConfig } from '../../../shared/config';
+import { loadTracingConfig } from '../../../shared/tracing/tracingConfig';
 import { startTracing } from '../../../shared/tracing/startTracing';
 import type { Tracing } from '../../../shared/tracing/startTracing';
 
@@ -20,7 +20,7 @@ let server: http.Server;
 let seenTraceparent: string | undefined;
 
 before(async () => {
-  tracing = startTracing(loadConfig({ OTEL_SERVICE_NAME: 'under-test' }, []), { exporter });
+  tracing = startTracing(loadTracingConfig({ OTEL_SERVICE_NAME: 'under-test' }, []), { exporter });
   server = http.createServer((req, res) => {
     seenTraceparent = req.headers.traceparent as string | undefined;
     res.end('ok');
