@@ -32,6 +32,8 @@ export function wrapCloudEvent<T = unknown>(handler: CloudEventFunction<T> | Clo
   return traceCloudEvent(tracing, handler);
 }
 
+// functions-framework's types, so a file that imported them with http/cloudEvent keeps one import.
+export type { CloudEvent, CloudEventFunction, CloudEventFunctionWithCallback, HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 /** The tracing this process runs: its tracer, `flush()`, `shutdown()`, settings. */
 export { tracing };
 export type { Tracing } from './startTracing';
