@@ -12,16 +12,16 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { SpanContext } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import request from 'supertest';
+import { SlowInMemoryExporter } from './support/slowInMemoryExporter';
 import type { Tracing } from '../../../shared/tracing/startTracing';
 
 const TRANSPORT_TRACE_ID = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const TRANSPORT_SPAN_ID = 'bbbbbbbbbbbbbbbb';
 const TOPIC_SOURCE = '//pubsub.googleapis.com/projects/demo-third-party/topics/greetings';
 
-const exporter = new InMemorySpanExporter();
+const exporter = new SlowInMemoryExporter();
 let tracing: Tracing;
 let server: Server;
 let injectTraceContext: typeof import('../../../shared/tracing').injectTraceContext;

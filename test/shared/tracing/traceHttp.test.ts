@@ -2,23 +2,30 @@
 /**
  * A third party's HTTP functions (fixtures/thirdPartyFunctions.ts), registered through
  * the library's `http` and served by functions-framework's real server; the real SDK
- * with the batching processor over an in-memory exporter, so a span is in the exporter
+ * with the batching processor over an in-memory exporter that answers after 50 ms, so a span is in the exporter
  * only if the invocation's own flush sent it. Each check runs the moment the client has
  * the response: the server span must already be exported, continuing the caller's trace.
  */
-import { before, test } from 'node:test';
+import { before, beforeEach, test } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import request from 'supertest';
+import { SlowInMemoryExporter } from './support/slowInMemoryExporter';
 
-const CALLER_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+
 const CALLER_SPAN_ID = '00f067aa0ba902b7';
-const TRACEPARENT = `00-${CALLER_TRACE_ID}-${CALLER_SPAN_ID}-01`;
+// A new caller trace per test: a late export of an earlier test can never pass for this one's.
+let CALLER_TRACE_ID = '';
+let TRACEPARENT = '';
+beforeEach(() => {
+  CALLER_TRACE_ID = randomBytes(16).toString('hex');
+  TRACEPARENT = `00-${CALLER_TRACE_ID}-${CALLER_SPAN_ID}-01`;
+});
 
-const exporter = new InMemorySpanExporter();
+const exporter = new SlowInMemoryExporter();
 let servers: (name: string) => Server;
 
 before(() => {
