@@ -65,6 +65,8 @@ export const VIEWER_HTML = `<!doctype html>
   .ok { color:#067647; }
   .pager p { margin:8px 0; }
   .span-row.critical .bar { box-shadow: 0 0 0 2px #111827; }
+  .span-row:not(.critical) .bar { opacity:.45; }
+  .summary a { margin-right:16px; }
   .cp-mark { display:inline-block; width:14px; color:#111827; }
   .legend-note { font-size:12px; margin:0 0 8px; }
 </style>
