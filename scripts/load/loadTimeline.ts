@@ -21,7 +21,8 @@ export function loadTimeline(results: readonly OrderResult[], startedAt: number,
   if (results.length === 0) return [];
   const spanS = Math.max(0.001, (endedAt - startedAt) / 1000);
   const stepS = Math.max(1, Math.ceil(spanS / maxPoints));
-  const count = Math.max(1, Math.ceil(spanS / stepS));
+  // A short tail joins the last interval: a 0.2 s interval's rate would read as a spike.
+  const count = Math.max(1, Math.floor(spanS / stepS));
   const buckets = Array.from({ length: count }, () => ({ latencies: [] as number[], errors: 0 }));
   for (const r of results) {
     const answeredS = (r.startedAt + r.latencyMs - startedAt) / 1000;
@@ -31,8 +32,8 @@ export function loadTimeline(results: readonly OrderResult[], startedAt: number,
   }
   return buckets.map((b, i) => {
     const sorted = b.latencies.sort((x, y) => x - y);
-    // The last interval may be shorter than a step: rates are per second of it.
-    const widthS = Math.min(stepS, spanS - i * stepS) || stepS;
+    // The last interval runs to the end (up to two steps): rates are per second of it.
+    const widthS = i === count - 1 ? Math.max(stepS, spanS - i * stepS) : stepS;
     return {
       atS: i * stepS,
       answeredPerS: sorted.length / widthS,

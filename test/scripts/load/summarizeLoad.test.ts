@@ -90,6 +90,8 @@ test('slowest N, every failure, timeline and span times', () => {
   assert.deepEqual(s.timeline.map((p) => [p.atS, p.answeredPerS, p.errorsPerS]), [[0, 1, 0], [1, 1, 0], [2, 1, 0], [3, 1, 1]]);
   assert.deepEqual(s.timeline.map((p) => p.p50Ms), [10, 200, 30, 40]);
   assert.deepEqual(s.spanTimes.map((t) => [t.name, t.count, t.p50Ms, t.p99Ms]), [['POST /', 3, 20, 30], ['send orders', 3, 1, 1]]);
+  const tail = summarizeLoad({ ...BASE, results, startedAt: 0, endedAt: 4200, verifications, maxErrorRate: 1 }).timeline;
+  assert.deepEqual(tail.map((p) => [p.atS, Math.round(p.answeredPerS * 100) / 100]), [[0, 1], [1, 1], [2, 1], [3, 0.83]], 'a 0.2 s tail joins the last interval');
   assert.deepEqual(s.endToEndHistogram.reduce((n, b) => n + b.count, 0), 3);
 });
 
