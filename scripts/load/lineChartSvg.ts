@@ -27,11 +27,14 @@ export function lineChartSvg(series: readonly ChartSeries[], o: ChartOptions): s
   const plotH = height - top - bottom;
   const all = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y));
   if (all.length === 0) return `<p>no data for ${esc(o.label)}</p>`;
-  const xMax = Math.max(...all.map(([x]) => x), 1);
+  // Bars stand for intervals starting at x: the axis runs to the end of the last one.
+  const barXs = [...new Set(series.filter((s) => s.bars).flatMap((s) => s.points.map(([x]) => x)))].sort((a, b) => a - b);
+  const step = barXs.length > 1 ? Math.min(...barXs.slice(1).map((x, i) => x - barXs[i]!)) : barXs.length ? 1 : 0;
+  const xMax = Math.max(...all.map(([x]) => x + step), 1);
   const yMax = niceCeil(Math.max(...all.map(([, y]) => y), 0));
   const sx = (x: number): number => left + (x / xMax) * plotW;
   const sy = (y: number): number => top + plotH - (y / yMax) * plotH;
-  const barW = Math.max(1, (plotW / Math.max(1, ...series.map((s) => s.points.length))) * 0.8);
+  const barW = Math.max(1, (step / xMax) * plotW * 0.8);
   const drawn = series
     .map((s) => {
       if (s.bars) {
