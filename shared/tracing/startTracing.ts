@@ -36,7 +36,11 @@ export interface TracingOptions {
 
 // Our exporter's own RPCs (OTLP Export, Cloud Trace BatchWriteSpans) are never traced:
 // the processors already suppress tracing around export, this also covers a direct call.
-const EXPORTER_GRPC_METHODS = /^(Export|BatchWriteSpans)$/;
+// Case-insensitive: the instrumentation matches the client's method key, which is
+// `export` for the OTLP exporter and `batchWriteSpans` for Google's generated client.
+// Left wrapped, every export paid for a (suppressed) span, a propagator inject and
+// extra headers, for nothing.
+export const EXPORTER_GRPC_METHODS = /^(Export|BatchWriteSpans)$/i;
 // Token and metadata fetches of Google's auth library.
 const AUTH_HOSTS = new Set(['metadata.google.internal', '169.254.169.254', 'oauth2.googleapis.com', 'sts.googleapis.com']);
 

@@ -55,3 +55,30 @@ test('outgoing HTTP calls become CLIENT spans under the caller, and carry tracep
   assert.equal(spans.filter((span) => span.kind === SpanKind.SERVER).length, 0);
   assert.equal(spans[0]?.resource.attributes['service.name'], 'under-test');
 });
+
+test("the exporters' own gRPC methods are left unwrapped; other gRPC methods are traced", async () => {
+  // The way the OTLP exporter (method key `export`) and Google's generated clients
+  // (`batchWriteSpans`, with the proto's `BatchWriteSpans`) build their clients.
+  const grpc = await import('@grpc/grpc-js');
+  const method = (path: string) => ({
+    path,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (b: Buffer) => b,
+    requestDeserialize: (b: Buffer) => b,
+    responseSerialize: (b: Buffer) => b,
+    responseDeserialize: (b: Buffer) => b,
+  });
+  const Client = grpc.makeGenericClientConstructor(
+    {
+      export: method('/opentelemetry.proto.collector.trace.v1.TraceService/Export'),
+      batchWriteSpans: { ...method('/google.devtools.cloudtrace.v2.TraceService/BatchWriteSpans'), originalName: 'BatchWriteSpans' },
+      commit: method('/google.firestore.v1.Firestore/Commit'),
+    },
+    'Mixed',
+  );
+  const wrapped = (name: string): boolean => '__original' in (Client.prototype as Record<string, object>)[name]!;
+  assert.equal(wrapped('commit'), true, 'the gRPC instrumentation is active (else this test proves nothing)');
+  assert.equal(wrapped('export'), false);
+  assert.equal(wrapped('batchWriteSpans'), false);
+});
