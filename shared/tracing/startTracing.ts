@@ -4,6 +4,7 @@
 import { trace } from '@opentelemetry/api';
 import type { Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ExtractOnlyPropagator } from './extractOnlyPropagator';
 import { FlushCoordinator } from './flushCoordinator';
 import type { FlushOutcome } from './flushCoordinator';
 import { InvocationSpanTracker } from './invocationSpans';
@@ -67,10 +68,11 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
     spanProcessors: [new InvocationSpanTracker(), processor],
   });
   provider.register({
-    // Both are injected. On extraction a later propagator overrides an earlier one, so
-    // W3C trace context comes last to take precedence; Cloud Trace's X-Cloud-Trace-Context
-    // is the fallback for callers (Google front ends, older clients) that send only it.
-    propagator: new CompositePropagator({ propagators: [new CloudPropagator(), new W3CTraceContextPropagator()] }),
+    // On extraction a later propagator overrides an earlier one, so W3C trace context
+    // comes last to take precedence; Cloud Trace's X-Cloud-Trace-Context is the fallback
+    // for callers (older clients) that send only it. Only W3C is injected: see
+    // ExtractOnlyPropagator (docs/performance.md has the measurement).
+    propagator: new CompositePropagator({ propagators: [new ExtractOnlyPropagator(new CloudPropagator()), new W3CTraceContextPropagator()] }),
   });
   instrumentModules(provider, () => [
     // enabled: false: instrumentModules() patches the modules itself (see there for why).

@@ -82,3 +82,17 @@ test("the exporters' own gRPC methods are left unwrapped; other gRPC methods are
   assert.equal(wrapped('export'), false);
   assert.equal(wrapped('batchWriteSpans'), false);
 });
+
+test('outgoing calls carry W3C trace context only; an incoming X-Cloud-Trace-Context alone is still followed', async () => {
+  const { propagation } = await import('@opentelemetry/api');
+  const span = tracing.tracer.startSpan('caller');
+  const carrier: Record<string, string> = {};
+  propagation.inject(trace.setSpan(context.active(), span), carrier);
+  span.end();
+  assert.deepEqual(Object.keys(carrier), ['traceparent']);
+  assert.equal(carrier.traceparent, `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`);
+
+  const extracted = trace.getSpanContext(propagation.extract(context.active(), { 'x-cloud-trace-context': `${'ab'.repeat(16)}/12345;o=1` }));
+  assert.equal(extracted?.traceId, 'ab'.repeat(16));
+  assert.equal(extracted?.spanId, (12345).toString(16).padStart(16, '0'));
+});
