@@ -3,26 +3,36 @@ import { COMPONENT } from './names';
 
 export type FlushOutcome = 'flushed' | 'timed-out' | 'failed';
 
+/** Flushes exporting at once, at most; beyond it, one shared flush waits for a free slot. */
+export const MAX_CONCURRENT_FLUSHES = 4;
+
 /**
  * Shares force-flushes between concurrent invocations, with a deadline per caller.
  *
- * A caller must only rely on a flush that *started* after its spans ended, so a
- * caller arriving while a flush is in flight waits for the next one; every caller
- * arriving meanwhile shares that same next flush (group commit). At most one flush
- * runs and one is queued, however many invocations are in flight.
+ * A caller may only rely on a flush that *starts* after its spans ended. Callers share
+ * the flush that has been asked for and not started yet: it starts in the next turn of
+ * the event loop (setImmediate), so every invocation finishing in the same turn, e.g.
+ * on the same batch of I/O, shares one export (group commit). A caller arriving while
+ * earlier flushes are exporting does not queue behind them: its flush starts beside
+ * them, so a flush costs a caller its own export's round trip, not up to two. Only with
+ * MAX_CONCURRENT_FLUSHES exporting does the next flush wait for a free slot, still one
+ * shared by every caller arriving meanwhile.
  */
 export class FlushCoordinator {
-  private inFlight: Promise<void> | undefined;
-  private queued: Promise<void> | undefined;
+  /** Asked for, not started yet: every caller until it starts shares it. */
+  private next: Promise<void> | undefined;
+  private running = 0;
+  private slotFreed: (() => void) | undefined;
 
   constructor(
     private readonly forceFlush: () => Promise<void>,
     private readonly timeoutMs: number,
+    private readonly maxConcurrent = MAX_CONCURRENT_FLUSHES,
   ) {}
 
   /** Resolves when a flush that began after this call has finished, or at the deadline. Never rejects. */
   flush(timeoutMs = this.timeoutMs): Promise<FlushOutcome> {
-    const flushed = this.requestFlush().then(
+    const flushed = (this.next ??= this.schedule()).then(
       (): FlushOutcome => 'flushed',
       (error: unknown): FlushOutcome => {
         diag.error(`${COMPONENT}: force-flush failed`, error);
@@ -39,25 +49,19 @@ export class FlushCoordinator {
     return Promise.race([flushed, deadline]).finally(() => clearTimeout(timer));
   }
 
-  private requestFlush(): Promise<void> {
-    if (this.inFlight === undefined) return this.start();
-    this.queued ??= this.inFlight
-      .catch(() => undefined)
-      .then(() => {
-        this.queued = undefined;
-        // A flush begun in the gap also started after our callers asked: share it.
-        return this.inFlight ?? this.start();
-      });
-    return this.queued;
-  }
-
-  private start(): Promise<void> {
-    const run: Promise<void> = Promise.resolve()
-      .then(() => this.forceFlush())
-      .finally(() => {
-        if (this.inFlight === run) this.inFlight = undefined;
-      });
-    this.inFlight = run;
-    return run;
+  private async schedule(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.running >= this.maxConcurrent) await new Promise<void>((resolve) => (this.slotFreed = resolve));
+    // From here on, spans that end need a newer flush.
+    this.next = undefined;
+    this.running++;
+    try {
+      await this.forceFlush();
+    } finally {
+      this.running--;
+      const wake = this.slotFreed;
+      this.slotFreed = undefined;
+      wake?.();
+    }
   }
 }

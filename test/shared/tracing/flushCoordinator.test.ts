@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FlushCoordinator } from '../../../shared/tracing/flushCoordinator';
+import { FlushCoordinator, MAX_CONCURRENT_FLUSHES } from '../../../shared/tracing/flushCoordinator';
 
 /** A flush function whose runs are started and finished by the test. */
 function controllableFlush() {
@@ -31,7 +31,17 @@ test('one caller, one flush', async () => {
   assert.equal(await outcome, 'flushed');
 });
 
-test('callers arriving during a flush share one queued flush that starts after it', async () => {
+test('callers of one turn share one flush', async () => {
+  const flusher = controllableFlush();
+  const coordinator = new FlushCoordinator(flusher.flush, 10_000);
+  const outcomes = Array.from({ length: 20 }, () => coordinator.flush());
+  await tick();
+  assert.equal(flusher.runs.length, 1);
+  flusher.runs[0]!.resolve();
+  assert.deepEqual(new Set(await Promise.all(outcomes)), new Set(['flushed']));
+});
+
+test('callers arriving during a flush share one new flush that starts at once beside it, not after it', async () => {
   const flusher = controllableFlush();
   const coordinator = new FlushCoordinator(flusher.flush, 10_000);
   const first = coordinator.flush();
@@ -39,16 +49,38 @@ test('callers arriving during a flush share one queued flush that starts after i
   const settled: string[] = [];
   const later = Array.from({ length: 50 }, (_, i) => coordinator.flush().then((outcome) => settled.push(`${i}:${outcome}`)));
   await tick();
-  assert.equal(flusher.runs.length, 1, 'no second flush while the first is in flight');
-  flusher.runs[0]!.resolve();
-  assert.equal(await first, 'flushed');
-  await tick();
-  assert.equal(settled.length, 0, 'the later callers wait for a flush that started after them');
-  assert.equal(flusher.runs.length, 2, 'exactly one shared follow-up flush');
+  assert.equal(flusher.runs.length, 2, 'the later callers do not wait for the first flush to finish');
   flusher.runs[1]!.resolve();
   await Promise.all(later);
-  assert.equal(settled.length, 50);
+  assert.equal(settled.length, 50, 'their own flush is enough: it started after their spans ended');
+  let firstDone = false;
+  void first.then(() => (firstDone = true));
+  await tick();
+  assert.equal(firstDone, false, 'the first caller still waits for its own flush');
+  flusher.runs[0]!.resolve();
+  assert.equal(await first, 'flushed');
   assert.equal(flusher.runs.length, 2);
+});
+
+test(`at ${MAX_CONCURRENT_FLUSHES} flushes in flight, later callers share one flush that starts when a slot frees`, async () => {
+  const flusher = controllableFlush();
+  const coordinator = new FlushCoordinator(flusher.flush, 10_000);
+  const running = [];
+  for (let i = 0; i < MAX_CONCURRENT_FLUSHES; i++) {
+    running.push(coordinator.flush());
+    await tick();
+  }
+  assert.equal(flusher.runs.length, MAX_CONCURRENT_FLUSHES);
+  const waiting = Array.from({ length: 10 }, () => coordinator.flush());
+  await tick();
+  assert.equal(flusher.runs.length, MAX_CONCURRENT_FLUSHES, 'no flush beyond the cap');
+  flusher.runs[2]!.resolve();
+  await tick();
+  assert.equal(flusher.runs.length, MAX_CONCURRENT_FLUSHES + 1, 'one shared flush takes the freed slot');
+  flusher.runs[MAX_CONCURRENT_FLUSHES]!.resolve();
+  assert.deepEqual(new Set(await Promise.all(waiting)), new Set(['flushed']));
+  for (const run of flusher.runs) run.resolve();
+  await Promise.all(running);
 });
 
 test('a hanging flush costs each caller at most the deadline', async () => {
