@@ -20,8 +20,10 @@ export interface CpuSettings {
 const PARTS = ['createOrder', 'processOrder', 'pubsubEmulator', 'firestoreEmulator', 'collector'] as const;
 type Part = (typeof PARTS)[number];
 
+const VARIANTS = ['traced', 'background', 'untraced'] as const;
+
 interface Variant {
-  readonly name: 'traced' | 'untraced';
+  readonly name: (typeof VARIANTS)[number];
   readonly stack: BenchStack;
   readonly emulators: EmulatorProcesses;
   readonly cpuMs: Record<Part, number>;
@@ -33,11 +35,12 @@ interface Variant {
 const ADDED_MS_LIMIT = 0.5;
 
 /**
- * CPU time per order of every process of a traced and an untraced stack, from
- * /proc/<pid>/stat, with the same load sent to each in alternating rounds (ABBA…).
- * Each stack has its own emulator processes, so what tracing costs the emulators
- * shows too. A round ends when the stack has gone quiet (processOrder done, spans
- * exported), so each round's CPU is that round's orders, whole.
+ * CPU time per order of every process of three stacks, from /proc/<pid>/stat: traced
+ * with the default flush before each response, traced with FLUSH_MODE=background, and
+ * untraced, the same load sent to each in rotating rounds. Each stack has its own
+ * emulator processes, so what tracing costs the emulators shows too. A round ends when
+ * the stack has gone quiet (processOrder done, spans exported), so each round's CPU is
+ * that round's orders, whole.
  */
 export async function cpuBench(settings: CpuSettings): Promise<BenchResult> {
   const log = settings.log ?? (() => undefined);
@@ -46,11 +49,11 @@ export async function cpuBench(settings: CpuSettings): Promise<BenchResult> {
   const closers: (() => Promise<void>)[] = [];
   try {
     const variants: Variant[] = [];
-    for (const name of ['traced', 'untraced'] as const) {
+    for (const name of VARIANTS) {
       log(`cpu: starting the ${name} stack with its own emulator processes…`);
       const emulators = await startEmulatorProcesses();
       closers.push(() => emulators.close());
-      const stack = await startBenchStack(name === 'traced', { emulators });
+      const stack = await startBenchStack(name !== 'untraced', { emulators, functionEnv: name === 'background' ? { FLUSH_MODE: 'background' } : {} });
       closers.push(() => stack.close());
       variants.push({ name, stack, emulators, cpuMs: zero(), orders: 0, errors: 0 });
     }
@@ -63,7 +66,8 @@ export async function cpuBench(settings: CpuSettings): Promise<BenchResult> {
     };
     for (const v of variants) await send(v, settings.warmup ?? 50);
     for (let round = 0; round < rounds; round++) {
-      for (const v of round % 2 === 0 ? variants : [...variants].reverse()) {
+      for (let i = 0; i < variants.length; i++) {
+        const v = variants[(i + round) % variants.length]!;
         const before = await sample(v);
         const errors = await send(v, perRound);
         const after = await sample(v);
@@ -73,26 +77,27 @@ export async function cpuBench(settings: CpuSettings): Promise<BenchResult> {
       }
       log(`cpu: round ${round + 1}/${rounds}`);
     }
-    return report(variants as [Variant, Variant], settings.concurrency, rounds, perRound);
+    return report(variants as [Variant, Variant, Variant], settings.concurrency, rounds, perRound);
   } finally {
     for (const close of closers.reverse()) await close();
   }
 }
 
-function report([t, u]: [Variant, Variant], concurrency: number, rounds: number, perRound: number): BenchResult {
+function report([t, b, u]: [Variant, Variant, Variant], concurrency: number, rounds: number, perRound: number): BenchResult {
   const figures: Record<string, number> = {};
   const added: Partial<Record<Part, number>> = {};
   for (const part of PARTS) {
     const traced = t.cpuMs[part] / t.orders;
+    const background = b.cpuMs[part] / b.orders;
     const untraced = u.cpuMs[part] / u.orders;
     added[part] = traced - untraced;
     figures[`${part} traced ms/order`] = traced;
     figures[`${part} untraced ms/order`] = untraced;
     figures[`${part} added ms/order`] = traced - untraced;
     figures[`${part} traced/untraced`] = ratio(traced, untraced);
+    figures[`${part} background added ms/order`] = background - untraced;
   }
-  figures['traced errors'] = t.errors;
-  figures['untraced errors'] = u.errors;
+  for (const v of [t, b, u]) figures[`${v.name} errors`] = v.errors;
   return {
     name: 'cpu',
     figures,
@@ -101,7 +106,8 @@ function report([t, u]: [Variant, Variant], concurrency: number, rounds: number,
       target('processOrder added CPU ms per invocation', added.processOrder ?? NaN, 'max', ADDED_MS_LIMIT),
     ],
     notes: [
-      `${rounds} alternating rounds of ${perRound} orders per stack at concurrency ${concurrency}; CPU = utime+stime from /proc/<pid>/stat (10 ms ticks), per order`,
+      `${rounds} rotating rounds of ${perRound} orders per stack at concurrency ${concurrency}; CPU = utime+stime from /proc/<pid>/stat (10 ms ticks), per order`,
+      '"traced" flushes before each response (the default); "background" is FLUSH_MODE=background (exports batched off the request path)',
       'one order = one createOrder and one processOrder invocation; the untraced stack exports nothing, so its collector shows the idle floor',
     ],
   };

@@ -33,7 +33,8 @@ are printed and written as JSON.
 
   overhead   createOrder p50/p99/throughput, tracing on (otlp) vs off (OTEL_SDK_DISABLED)
   cpu        CPU ms per order of each process (functions, emulators, collector), traced
-             vs untraced, from /proc/<pid>/stat; each stack has its own emulator processes
+             (before-response and background) vs untraced, from /proc/<pid>/stat; each
+             stack has its own emulator processes
   rtt        createOrder p50/p99 with the collector --rtt-ms away (delay proxy, TCP_NODELAY):
              untraced vs FLUSH_MODE=before-response vs background, sequential and at
              --concurrency
