@@ -1,4 +1,4 @@
-import { SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { SpanStatusCode, TraceFlags, context, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Link, Span, SpanKind } from '@opentelemetry/api';
 import { Invocation } from './invocationSpans';
 import type { Tracing } from './startTracing';
@@ -85,7 +85,9 @@ function recordError(span: Span, error: unknown): void {
 
 function end(tracing: Tracing, span: Span, invocation: Invocation): Promise<void> {
   span.end();
-  if (!tracing.enabled) return Promise.resolve();
+  // Not sampled (the caller's flag, or the ratio): this invocation recorded no span, so
+  // it has nothing to wait for or to flush. Saves the flush of every unsampled request.
+  if (!tracing.enabled || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return Promise.resolve();
   // Most of the deadline belongs to the export; stragglers get a short grace.
   const graceMs = Math.min(100, tracing.flushTimeoutMs / 4);
   if (tracing.flushMode === 'background') {

@@ -123,3 +123,20 @@ test('tracing disabled: nothing is flushed', async () => {
   await runInvocation(tracingFor('before-response', events, false), SPEC, async () => undefined);
   assert.deepEqual(events, []);
 });
+
+test('an invocation the sampler left out (the caller said not sampled) flushes nothing and does not wait', async () => {
+  exporter.reset();
+  const events: string[] = [];
+  const tracing = tracingFor('before-response', events);
+  const unsampled = trace.setSpanContext(ROOT_CONTEXT, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 0, isRemote: true });
+  // The test provider samples every root; a parent-based sampler follows the caller.
+  const { ParentBasedSampler, AlwaysOnSampler } = await import('@opentelemetry/sdk-trace-base');
+  const parentBased = new NodeTracerProvider({ sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }), spanProcessors: [new InvocationSpanTracker(), new SimpleSpanProcessor(exporter)] });
+  const result = await runInvocation({ ...tracing, tracer: parentBased.getTracer('under-test') }, { ...SPEC, parent: unsampled }, async () => 'answered');
+  assert.equal(result, 'answered');
+  assert.deepEqual(events, [], 'no flush');
+  assert.deepEqual(exporter.getFinishedSpans(), []);
+  const sampled = trace.setSpanContext(ROOT_CONTEXT, { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), traceFlags: 1, isRemote: true });
+  await runInvocation({ ...tracing, tracer: parentBased.getTracer('under-test') }, { ...SPEC, parent: sampled }, async () => undefined);
+  assert.equal(events.length, 1, 'a sampled one still flushes');
+});
