@@ -6,6 +6,7 @@ import { ratio, target } from './benchResult';
 import { startDelayProxy } from './delayProxy';
 import { startBenchStack } from './startBenchStack';
 import type { BenchStack } from './startBenchStack';
+import { startEmulatorProcesses } from './startEmulatorProcesses';
 
 export interface RttSettings {
   /** Orders per variant, sequential and again at `concurrency`. */
@@ -38,12 +39,17 @@ export async function rttBench(settings: RttSettings): Promise<BenchResult> {
   const log = settings.log ?? (() => undefined);
   const rounds = settings.rounds ?? 5;
   const perRound = Math.max(1, Math.ceil(settings.orders / rounds));
-  const stacks: BenchStack[] = [];
+  const closers: (() => Promise<void>)[] = [];
   try {
     const variants: Variant[] = [];
     for (const name of VARIANTS) {
       log(`rtt: starting the ${name} stack (collector ${settings.rttMs} ms away)…`);
+      // Emulators in their own processes: in this one, their work would delay the
+      // proxy's timers and show up as a longer round trip.
+      const emulators = await startEmulatorProcesses();
+      closers.push(() => emulators.close());
       const stack = await startBenchStack(name !== 'untraced', {
+        emulators,
         functionEnv: name === 'untraced' ? {} : { FLUSH_MODE: name },
         wrapCollector: async (collector) => {
           const proxy = await startDelayProxy(collector.host, collector.grpcPort, settings.rttMs);
@@ -57,7 +63,7 @@ export async function rttBench(settings: RttSettings): Promise<BenchResult> {
           };
         },
       });
-      stacks.push(stack);
+      closers.push(() => stack.close());
       variants.push({ name, stack, latencies: { seq: [], conc: [] }, errors: 0 });
     }
     const run = async (v: Variant, mode: Mode, orders: number, record: boolean): Promise<void> => {
@@ -82,7 +88,7 @@ export async function rttBench(settings: RttSettings): Promise<BenchResult> {
     }
     return report(variants, settings, rounds, perRound);
   } finally {
-    await Promise.all(stacks.map((s) => s.close()));
+    for (const close of closers.reverse()) await close();
   }
 }
 
@@ -112,7 +118,6 @@ function report(variants: readonly Variant[], settings: RttSettings, rounds: num
     targets,
     notes: [
       `collector ${settings.rttMs} ms round trip away (delay proxy, TCP_NODELAY both sides); ${rounds} rotating rounds of ${perRound} orders per variant, sequential then at concurrency ${settings.concurrency}`,
-      'background needs FLUSH_MODE support in the functions; without it that column measures before-response',
     ],
   };
 }
