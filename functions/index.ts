@@ -7,9 +7,12 @@ import { createDependencies } from './dependencies';
 import { routeJsonParseErrorsToFunction } from './jsonBodyErrors';
 import { processOrderHandler } from './processOrder';
 import type { MessagePublishedData } from './processOrder';
+import { createSweepDependencies } from './sweepDependencies';
+import { sweepOrdersHandler } from './sweepOrders';
 
 routeJsonParseErrorsToFunction(config.maxBodyBytes);
 const deps = createDependencies(config, tracing);
 
 http('createOrder', createOrderHandler(deps));
 cloudEvent<MessagePublishedData>('processOrder', processOrderHandler(deps));
+http('sweepOrders', sweepOrdersHandler(createSweepDependencies(deps)));

@@ -78,6 +78,24 @@ export class FirestoreOrderStore implements OrderStore {
     });
   }
 
+  /**
+   * Equality on `status` plus a range on `publishedAt` (absent until the first publish, so
+   * unpublished orders never match): composite index (status ASC, publishedAt ASC); the
+   * deploy creates it (see docs/recovery.md).
+   */
+  listStuck(publishedBefore: Date, limit: number): Promise<Order[]> {
+    return this.traced('list_stuck', '', async () => {
+      const snapshot = await this.db
+        .collection(this.collection)
+        .where('status', '==', 'received')
+        .where('publishedAt', '<', publishedBefore)
+        .orderBy('publishedAt')
+        .limit(limit)
+        .get();
+      return snapshot.docs.map((doc) => toOrder(doc.data()));
+    });
+  }
+
   markProcessed(orderId: string, messageId: string, processedAt: Date): Promise<MarkProcessedResult> {
     return this.traced('mark_processed', orderId, async (): Promise<MarkProcessedResult> => {
       const ref = this.doc(orderId);
