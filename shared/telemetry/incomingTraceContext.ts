@@ -39,6 +39,5 @@ const CLOUD_TRACE_VALUE = /^[0-9a-f]{32}\/\d{1,20}(;o=\d)?$/i;
 function withValidCloudTraceHeader(headers: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
   const value = headers[CLOUD_TRACE_HEADER];
   if (value === undefined || (typeof value === 'string' && CLOUD_TRACE_VALUE.test(value.trim()))) return headers;
-  const { [CLOUD_TRACE_HEADER]: _invalid, ...rest } = headers;
-  return rest;
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name !== CLOUD_TRACE_HEADER));
 }
