@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Link } from '@opentelemetry/api';
 import type { CloudEvent, CloudEventFunction } from '@google-cloud/functions-framework';
+import { boundedId } from '../shared/boundedId';
 import { PoisonMessageError } from '../shared/errors';
 import { processOrderMessage } from '../shared/orders/processOrderMessage';
 import { extractFromAttributes, parseTraceparent } from '../shared/telemetry/messageContext';
@@ -27,7 +28,8 @@ export function processOrderHandler(deps: Dependencies): CloudEventFunction<Mess
   return async (event) => {
     const started = Date.now();
     const message = event.data?.message ?? {};
-    const messageId = message.messageId ?? event.id;
+    // Chosen by whoever sent the request: bounded before it reaches a log line or a span.
+    const messageId = boundedId(message.messageId ?? event.id);
     const publisher = extractFromAttributes(message.attributes);
     const parent = publisher ? trace.setSpanContext(ROOT_CONTEXT, publisher) : ROOT_CONTEXT;
     const topic = topicOf(event);
