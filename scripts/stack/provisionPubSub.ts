@@ -11,7 +11,7 @@ export interface PubSubProvisioning {
   readonly pushEndpoint: string;
   readonly maxDeliveryAttempts?: number;
   /** The push subscription's retry policy; default Eventarc's (10 s .. 600 s), as deployed. */
-  readonly retryPolicy?: { readonly minimumBackoffSeconds: number; readonly maximumBackoffSeconds: number };
+  readonly retryPolicy?: { readonly minimumBackoffMs: number; readonly maximumBackoffMs: number };
 }
 
 /** The pull subscription on the dead-letter topic that the sweeper drains (the deploy's name too). */
@@ -47,8 +47,8 @@ export async function provisionPubSub(p: PubSubProvisioning): Promise<void> {
           maxDeliveryAttempts: p.maxDeliveryAttempts ?? 5,
         },
         retryPolicy: {
-          minimumBackoff: { seconds: p.retryPolicy?.minimumBackoffSeconds ?? 10 },
-          maximumBackoff: { seconds: p.retryPolicy?.maximumBackoffSeconds ?? 600 },
+          minimumBackoff: duration(p.retryPolicy?.minimumBackoffMs ?? 10_000),
+          maximumBackoff: duration(p.retryPolicy?.maximumBackoffMs ?? 600_000),
         },
       }),
     );
@@ -69,4 +69,8 @@ async function ignoreAlreadyExists(call: Promise<unknown>): Promise<boolean> {
     if ((err as { code?: unknown }).code === ALREADY_EXISTS) return false;
     throw err;
   }
+}
+
+function duration(ms: number): { seconds: number; nanos: number } {
+  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
 }
