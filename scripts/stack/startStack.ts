@@ -21,6 +21,8 @@ export interface Stack {
   /** Which emulators came from PUBSUB_EMULATOR_HOST / FIRESTORE_EMULATOR_HOST. */
   readonly reused: { readonly pubsub: boolean; readonly firestore: boolean };
   /** pids of the function processes this stack spawned. */
+  /** The recovery sweeper function (private locally too: only the schedule calls it). */
+  readonly sweepUrl?: string;
   readonly pids: { readonly createOrder: number | undefined; readonly processOrder: number | undefined; readonly sweepOrders?: number | undefined };
   /**
    * Settles (never rejects) when a part died without being asked to; by then the
@@ -216,6 +218,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       urls,
       options,
       reused: { pubsub: Boolean(options.pubsubEmulatorHost), firestore: Boolean(options.firestoreEmulatorHost) },
+      sweepUrl,
       pids: { createOrder: createOrder.pid, processOrder: processOrder.pid, sweepOrders: sweepOrders.pid },
       failure,
       close,
