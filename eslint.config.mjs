@@ -4,8 +4,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  // The project is TypeScript; plain .js files are only tiny runtime fixtures (bench floor, tests).
-  { ignores: ['dist/', 'node_modules/', 'reports/', '.stack/', '**/*.js', '**/*.mjs'] },
+  // The project is TypeScript; plain .js files are only tiny runtime fixtures (bench floor, tests)
+  // and the two files that must run before any build (scripts/launch.mjs, scripts/installNote.cjs).
+  { ignores: ['dist/', 'node_modules/', 'reports/', '.stack/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

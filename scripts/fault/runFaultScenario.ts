@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { connect } from 'node:net';
+import { findUnreachable } from '../cli/findUnreachable';
 import { firestoreStatusReader } from '../load/firestoreStatusReader';
 import { findFreePort } from '../stack/assertPortsFree';
 import { provisionPubSub } from '../stack/provisionPubSub';
@@ -203,15 +203,7 @@ function jsonOf(line: string): Record<string, unknown> | undefined {
 /** Resolves once something accepts TCP connections on the port. */
 async function listening(port: number, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
+  while ((await findUnreachable([{ what: 'emulator', address: `127.0.0.1:${port}` }])).length > 0) {
     if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
     await delay(100);
   }

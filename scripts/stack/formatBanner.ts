@@ -22,6 +22,8 @@ export interface BannerFacts {
   readonly exporter: StackExporter;
   readonly readyMs: number;
   readonly reused: { readonly pubsub: boolean; readonly firestore: boolean };
+  /** Files holding every log line, when the window shows a summary. */
+  readonly logFiles?: readonly string[];
 }
 
 export const SAMPLE_ORDER = '{"customerId":"c-1","items":[{"sku":"sku-1","quantity":2,"unitPrice":9.5}],"currency":"EUR"}';
@@ -41,7 +43,8 @@ export function formatBanner(f: BannerFacts): string {
     `  Pub/Sub        ${f.urls.pubsub}${f.reused.pubsub ? '  (reused from PUBSUB_EMULATOR_HOST)' : ''}`,
     `  Firestore      ${f.urls.firestore}${f.reused.firestore ? '  (reused from FIRESTORE_EMULATOR_HOST)' : ''}`,
     `  OTLP           ${f.urls.otlpGrpc} (gRPC)  ${f.urls.otlpHttp} (HTTP)`,
-    `  traces         ${viewer}`,
+    ...(f.exporter === 'otlp' ? [`  traces         ${viewer}`] : []),
+    ...(f.logFiles?.length ? [`  logs           ${f.logFiles.join('  ')}`, '                 (below: a summary every 10 s, warnings and errors in full; --raw-logs for every line)'] : []),
     '',
     '  post an order:',
     `    curl -s -X POST ${localhost(f.urls.createOrder)} -H 'content-type: application/json' -d '${SAMPLE_ORDER}'`,
