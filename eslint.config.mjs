@@ -37,6 +37,17 @@ export default tseslint.config(
     },
   },
   {
+    // The tracing library is self-contained: a user copies or installs shared/tracing alone,
+    // so it imports packages and its own files only, nothing else of the project.
+    files: ['shared/tracing/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['..', '../*', '../**'], message: 'shared/tracing/ imports nothing outside itself (packages and ./ files only)' }] },
+      ],
+    },
+  },
+  {
     files: ['functions/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

@@ -3,7 +3,7 @@
    in place first), so the dependencies are required only after initTracing. */
 import { ConfigError, loadConfig } from '../../shared/config';
 import type { SweepEvent } from '../../shared/recovery/sweepOnce';
-import { initTracing } from '../../shared/telemetry/tracing';
+import { initTracing } from '../../shared/tracing/tracing';
 import { missingTarget } from './checkReachable';
 import type { SweepOptions } from './parseSweepOptions';
 
@@ -44,12 +44,12 @@ export async function runSweep(
     err(`Bad setting: ${error.message}`);
     return 2;
   }
-  const tracing = initTracing(config);
+  const tracing = initTracing(config.tracing);
   const { createDependencies } = require('../../functions/dependencies') as typeof import('../../functions/dependencies');
   const { createSweepDependencies } = require('../../functions/sweepDependencies') as typeof import('../../functions/sweepDependencies');
   const { sweepOnce, summarizeSweep } = require('../../shared/recovery/sweepOnce') as typeof import('../../shared/recovery/sweepOnce');
   try {
-    const deps = createSweepDependencies(createDependencies(config, tracing), env);
+    const deps = createSweepDependencies(createDependencies(config), env);
     const settings = { ...deps.sweep, unpublishedAfterMs: options.olderThanMs, stuckAfterMs: options.stuckAfterMs, limit: options.limit, deadLetterLimit: options.limit };
     const where = options.project ? `project ${config.projectId}` : `the local stack (Firestore ${options.firestore}, Pub/Sub ${options.pubsub}, project ${config.projectId})`;
     out(
