@@ -20,13 +20,14 @@ export interface FunctionDeployment {
   /** The Cloud Run function's name. */
   readonly name: string;
   /** The export in dist/functions/index.js. */
-  readonly entryPoint: 'createOrder' | 'processOrder';
+  readonly entryPoint: 'createOrder' | 'processOrder' | 'sweepOrders';
   /** Environment variables the function is deployed with; the rehearsal starts it with the same. */
   readonly env: Readonly<Record<string, string>>;
 }
 
 /**
- * The two functions as they are deployed. One source of truth for `npm run deploy`
+ * The three functions as they are deployed (the sweeper reads its settings' defaults and
+ * the dead-letter subscription's name from the same environment; see docs/recovery.md). One source of truth for `npm run deploy`
  * (which turns these into gcloud flags) and `npm run deploy:rehearse` (which starts
  * the uploaded bundle with exactly this environment).
  */
@@ -40,11 +41,14 @@ export function functionDeployments(settings: DeploySettings): readonly Function
     OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
     OTEL_TRACES_SAMPLER_ARG: String(settings.sampleRatio),
     FLUSH_TIMEOUT_MS: String(settings.flushTimeoutMs),
-    // Only with CPU outside requests may the export leave the request path (docs/performance.md).
-    ...(settings.instanceBasedBilling ? { FLUSH_MODE: 'background' } : {}),
   };
+  // Only with CPU outside requests may the export leave the request path (docs/performance.md).
+  // The sweeper stays request-billed: it runs once a minute, and CPU always allocated
+  // would bill its instance around the clock.
+  const orderEnv = settings.instanceBasedBilling ? { ...env, FLUSH_MODE: 'background' } : env;
   return [
-    { name: 'create-order', entryPoint: 'createOrder', env },
-    { name: 'process-order', entryPoint: 'processOrder', env },
+    { name: 'create-order', entryPoint: 'createOrder', env: orderEnv },
+    { name: 'process-order', entryPoint: 'processOrder', env: orderEnv },
+    { name: 'sweep-orders', entryPoint: 'sweepOrders', env },
   ];
 }

@@ -9,6 +9,9 @@ import type { StackOptions } from './parseStackOptions';
 import { provisionPubSub } from './provisionPubSub';
 import { startCollectorProcess } from './startCollectorProcess';
 import { describeExit, startChild } from './startChild';
+import { localSweepEnv } from './localSweepEnv';
+import { startSweepSchedule } from './startSweepSchedule';
+import type { SweepSchedule } from './startSweepSchedule';
 import type { RunningChild } from './startChild';
 import { waitForHttp } from './waitForHttp';
 
@@ -18,7 +21,9 @@ export interface Stack {
   /** Which emulators came from PUBSUB_EMULATOR_HOST / FIRESTORE_EMULATOR_HOST. */
   readonly reused: { readonly pubsub: boolean; readonly firestore: boolean };
   /** pids of the function processes this stack spawned. */
-  readonly pids: { readonly createOrder: number | undefined; readonly processOrder: number | undefined };
+  /** The recovery sweeper function (private locally too: only the schedule calls it). */
+  readonly sweepUrl?: string;
+  readonly pids: { readonly createOrder: number | undefined; readonly processOrder: number | undefined; readonly sweepOrders?: number | undefined };
   /**
    * Settles (never rejects) when a part died without being asked to; by then the
    * rest of the stack is already closed.
@@ -78,6 +83,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
   const services: Closable[] = [];
   const children: RunningChild[] = [];
   let closing: Promise<void> | undefined;
+  let sweepSchedule: SweepSchedule | undefined;
   let reportFailure: (err: Error) => void = () => undefined;
   const failure = new Promise<Error>((resolve) => {
     reportFailure = resolve;
@@ -85,6 +91,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
 
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      await sweepSchedule?.close();
       await Promise.all(children.map((c) => c.stop(options.stopTimeoutMs)));
       // Reverse start order: the collector goes last so the functions' final spans land.
       for (const service of [...services].reverse()) {
@@ -161,7 +168,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       viewer: `http://${collector.host}:${collector.queryPort}/`,
     };
 
-    const env = functionEnv(deps.env, options, urls);
+    const { env, intervalMs: sweepIntervalMs } = localSweepEnv(functionEnv(deps.env, options, urls));
     const spawnFunction = (target: string, port: number, extra: readonly string[]): RunningChild => {
       const child = startChild({
         name: target,
@@ -178,12 +185,15 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     };
     const createOrder = spawnFunction('createOrder', createPort, []);
     const processOrder = spawnFunction('processOrder', processPort, ['--signature-type=cloudevent']);
+    // The recovery sweeper, private: only the schedule below calls it, as Cloud Scheduler would.
+    const sweepUrl = `http://${host}:${await findFreePort(host)}/`;
+    const sweepOrders = spawnFunction('sweepOrders', Number(new URL(sweepUrl).port), []);
 
     // robots.txt: functions-framework answers it without running the function, so
     // readiness probes leave no spans behind.
     await Promise.all(
-      [createOrder, processOrder].map((child, i) =>
-        waitForHttp(`${i === 0 ? urls.createOrder : urls.processOrder}robots.txt`, {
+      [createOrder, processOrder, sweepOrders].map((child, i) =>
+        waitForHttp(`${[urls.createOrder, urls.processOrder, sweepUrl][i]}robots.txt`, {
           part: child.name,
           timeoutMs: options.readyTimeoutMs,
           giveUp: () => (child.isRunning() ? undefined : 'exited'),
@@ -200,13 +210,16 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       pushEndpoint: urls.processOrder,
     });
 
+    sweepSchedule = startSweepSchedule({ url: sweepUrl, intervalMs: sweepIntervalMs, log: deps.log });
+    deps.log(`[stack] recovery sweeper on ${sweepUrl}, called every ${sweepIntervalMs} ms`);
     const readyMs = Date.now() - started;
     deps.log(`[stack] ready in ${readyMs} ms`);
     return {
       urls,
       options,
       reused: { pubsub: Boolean(options.pubsubEmulatorHost), firestore: Boolean(options.firestoreEmulatorHost) },
-      pids: { createOrder: createOrder.pid, processOrder: processOrder.pid },
+      sweepUrl,
+      pids: { createOrder: createOrder.pid, processOrder: processOrder.pid, sweepOrders: sweepOrders.pid },
       failure,
       close,
     };

@@ -100,7 +100,7 @@ void describe('startStack (fake parts)', () => {
     const { deps, events } = fakeDeps('die-after-ready');
     const stack = await startStack(options(), deps);
     const err = await stack.failure;
-    assert.match(err.message, /^(createOrder|processOrder) \(pid \d+\) exited with code 3; stopping the stack$/);
+    assert.match(err.message, /^(createOrder|processOrder|sweepOrders) \(pid \d+\) exited with code 3; stopping the stack$/);
     assert.equal(isAlive(stack.pids.createOrder), false);
     assert.equal(isAlive(stack.pids.processOrder), false);
     assert.ok(events.includes('close collector'));
@@ -108,7 +108,7 @@ void describe('startStack (fake parts)', () => {
 
   void it('a function that never comes up fails start-up, naming it, and leaves nothing running', async () => {
     const { deps, events } = fakeDeps('crash');
-    await assert.rejects(startStack(options(), deps), /^NotReadyError: (createOrder|processOrder) exited before answering/);
+    await assert.rejects(startStack(options(), deps), /^NotReadyError: (createOrder|processOrder|sweepOrders) exited before answering/);
     assert.deepEqual(events.filter((e) => e.startsWith('close')), ['close pubsub', 'close firestore', 'close collector']);
   });
 
