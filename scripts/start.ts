@@ -41,7 +41,7 @@ async function runStack(options: StackOptions): Promise<number> {
     await stack.close();
     return 0;
   }
-  console.log(formatBanner({ urls: stack.urls, exporter: options.exporter, readyMs: Date.now() - started, reused: stack.reused }));
+  console.log(formatBanner({ urls: stack.urls, exporter: options.exporter, readyMs: Date.now() - started, reused: stack.reused, emulators: stack.emulators }));
 
   const outcome = await Promise.race([
     new Promise<string>((resolve) => {

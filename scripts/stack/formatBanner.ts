@@ -17,11 +17,18 @@ export interface StackUrls {
   readonly viewer: string;
 }
 
+export interface EmulatorBackend {
+  readonly backend: 'google' | 'bundled';
+  /** Why this backend: "--emulators google", "gcloud is not on PATH", … */
+  readonly why: string;
+}
+
 export interface BannerFacts {
   readonly urls: StackUrls;
   readonly exporter: StackExporter;
   readonly readyMs: number;
   readonly reused: { readonly pubsub: boolean; readonly firestore: boolean };
+  readonly emulators: EmulatorBackend;
 }
 
 export const SAMPLE_ORDER = '{"customerId":"c-1","items":[{"sku":"sku-1","quantity":2,"unitPrice":9.5}],"currency":"EUR"}';
@@ -40,6 +47,7 @@ export function formatBanner(f: BannerFacts): string {
     `  processOrder   ${f.urls.processOrder}  (pushed by the Pub/Sub emulator)`,
     `  Pub/Sub        ${f.urls.pubsub}${f.reused.pubsub ? '  (reused from PUBSUB_EMULATOR_HOST)' : ''}`,
     `  Firestore      ${f.urls.firestore}${f.reused.firestore ? '  (reused from FIRESTORE_EMULATOR_HOST)' : ''}`,
+    `  emulators      ${f.emulators.backend === 'google' ? "Google's (gcloud)" : 'bundled (in-process)'}: ${f.emulators.why}`,
     `  OTLP           ${f.urls.otlpGrpc} (gRPC)  ${f.urls.otlpHttp} (HTTP)`,
     `  traces         ${viewer}`,
     '',

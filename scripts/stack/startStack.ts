@@ -3,13 +3,16 @@ import type { Collector, CollectorOptions } from '../collector/startCollector';
 import { startFirestoreEmulator } from '../firestoreEmulator/startFirestoreEmulator';
 import { startPubSubEmulator } from '../pubsubEmulator/startPubSubEmulator';
 import { assertPortsFree, findFreePort } from './assertPortsFree';
+import { findGoogleEmulators } from './findGoogleEmulators';
 import type { WantedPort } from './assertPortsFree';
-import type { StackUrls } from './formatBanner';
+import type { EmulatorBackend, StackUrls } from './formatBanner';
 import type { StackOptions } from './parseStackOptions';
 import { provisionPubSub } from './provisionPubSub';
 import { startCollectorProcess } from './startCollectorProcess';
 import { describeExit, startChild } from './startChild';
-import type { RunningChild } from './startChild';
+import { startGoogleEmulator } from './startGoogleEmulator';
+import { superviseChild } from './superviseChild';
+import type { Supervisor } from './superviseChild';
 import { waitForHttp } from './waitForHttp';
 
 export interface Stack {
@@ -17,11 +20,13 @@ export interface Stack {
   readonly options: StackOptions;
   /** Which emulators came from PUBSUB_EMULATOR_HOST / FIRESTORE_EMULATOR_HOST. */
   readonly reused: { readonly pubsub: boolean; readonly firestore: boolean };
-  /** pids of the function processes this stack spawned. */
+  /** Whose emulators run (reused ones aside), and why, for the banner. */
+  readonly emulators: EmulatorBackend;
+  /** pids of the function processes this stack spawned (current ones: a restart changes them). */
   readonly pids: { readonly createOrder: number | undefined; readonly processOrder: number | undefined };
   /**
-   * Settles (never rejects) when a part died without being asked to; by then the
-   * rest of the stack is already closed.
+   * Settles (never rejects) when a part kept dying and its supervisor gave up, or an
+   * emulator died; by then the rest of the stack is already closed.
    */
   readonly failure: Promise<Error>;
   /** Stops functions (SIGTERM, bounded, then SIGKILL), then the services. Idempotent. */
@@ -31,6 +36,7 @@ export interface Stack {
 interface Closable {
   close(): Promise<void>;
 }
+
 
 /** What the stack is made of; tests replace parts, everything else uses the defaults. */
 export interface StackDeps {
@@ -46,6 +52,10 @@ export interface StackDeps {
   readonly startPubSubEmulator: typeof startPubSubEmulator;
   readonly startFirestoreEmulator: typeof startFirestoreEmulator;
   readonly provisionPubSub: typeof provisionPubSub;
+  readonly findGoogleEmulators: typeof findGoogleEmulators;
+  readonly startGoogleEmulator: typeof startGoogleEmulator;
+  /** Restart policy of the functions and the collector (tests shorten it). */
+  readonly supervision: { readonly maxCrashes: number; readonly crashWindowMs: number; readonly minBackoffMs: number; readonly maxBackoffMs: number };
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -60,6 +70,9 @@ export function defaultStackDeps(): StackDeps {
     startPubSubEmulator,
     startFirestoreEmulator,
     provisionPubSub,
+    findGoogleEmulators,
+    startGoogleEmulator,
+    supervision: { maxCrashes: 5, crashWindowMs: 60_000, minBackoffMs: 250, maxBackoffMs: 8_000 },
   };
 }
 
@@ -76,7 +89,9 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
   const { host, ports } = options;
   const started = Date.now();
   const services: Closable[] = [];
-  const children: RunningChild[] = [];
+  // The functions: plain runs until they first answer (dying before that is a start-up
+  // failure), then their supervisors.
+  const children: { stop(): Promise<unknown> }[] = [];
   let closing: Promise<void> | undefined;
   let reportFailure: (err: Error) => void = () => undefined;
   const failure = new Promise<Error>((resolve) => {
@@ -85,7 +100,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
 
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      await Promise.all(children.map((c) => c.stop(options.stopTimeoutMs)));
+      await Promise.all(children.map((c) => c.stop()));
       // Reverse start order: the collector goes last so the functions' final spans land.
       for (const service of [...services].reverse()) {
         try {
@@ -97,7 +112,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     })();
     return closing;
   };
-  // A part that dies unasked takes the stack down; one dying because we close it does not.
+  // A part that dies for good takes the stack down; one dying because we close it does not.
   const partDied = async (what: string): Promise<void> => {
     if (closing) return;
     const err = new Error(`${what}; stopping the stack`);
@@ -120,31 +135,65 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     wanted.push({ part: 'Firestore emulator', port: ports.firestore, hint: 'set --firestore-port or FIRESTORE_EMULATOR_HOST' });
   }
   await assertPortsFree(host, wanted);
+  const emulators = chooseEmulators(options, deps);
+  const startGoogle = async (kind: 'pubsub' | 'firestore', port: number): Promise<string> => {
+    const lookup = deps.findGoogleEmulators(deps.env.PATH);
+    if (!lookup.found) throw new GoogleEmulatorsMissingError(lookup.reason);
+    deps.log(`[stack] starting Google's ${kind} emulator (Java; takes a few seconds)…`);
+    const emulator = await deps.startGoogleEmulator({
+      kind,
+      gcloud: lookup.gcloud,
+      host,
+      port,
+      projectId: options.projectId,
+      env: deps.env,
+      log: (line) => deps.log(`[${kind}] ${line}`),
+    });
+    services.push(emulator);
+    // Its data lives in that process: a restart could not bring the orders back.
+    void emulator.exited.then((exit) => partDied(`Google's ${kind} emulator (pid ${emulator.pid ?? '?'}) ${describeExit(exit)}`));
+    return emulator.address;
+  };
 
   try {
-    const collector = await deps.startCollector({
-      host,
-      grpcPort: ports.otlpGrpc,
-      httpPort: ports.otlpHttp,
-      queryPort: ports.query,
-      log: (line) => deps.log(`[collector] ${line}`),
-    });
-    services.push(collector);
-    void collector.exited?.then(() => partDied('the collector exited unexpectedly'));
-
-    let firestore = options.firestoreEmulatorHost;
-    if (!firestore) {
-      const emulator = await deps.startFirestoreEmulator({ host, port: ports.firestore });
-      services.push(emulator);
-      firestore = `${emulator.host}:${emulator.port}`;
+    const collectorOptions = { host, grpcPort: ports.otlpGrpc, httpPort: ports.otlpHttp, queryPort: ports.query, log: (line: string) => deps.log(`[collector] ${line}`) };
+    const collector = await deps.startCollector(collectorOptions);
+    const { exited } = collector;
+    if (exited) {
+      // A restarted collector binds the ports the first one got, so the functions'
+      // exporters (which retry) find it again; the traces it held are gone with it.
+      const again = { ...collectorOptions, grpcPort: collector.grpcPort, httpPort: collector.httpPort, queryPort: collector.queryPort };
+      const asRun = (c: Collector & { readonly exited?: Promise<unknown>; readonly pid?: number }) => ({ pid: c.pid, exited: c.exited ?? new Promise(() => undefined), stop: () => c.close() });
+      const supervisor = superviseChild(asRun({ ...collector, exited, close: () => collector.close() }), {
+        ...deps.supervision,
+        name: 'the collector',
+        start: async () => asRun(await deps.startCollector(again)),
+        log: deps.log,
+        onGiveUp: (reason) => void partDied(reason),
+      });
+      services.push({ close: () => supervisor.stop() });
+    } else {
+      services.push(collector);
     }
 
-    let pubsub = options.pubsubEmulatorHost;
-    if (!pubsub) {
-      const emulator = await deps.startPubSubEmulator({ host, port: ports.pubsub, log: (line) => deps.log(`[pubsub] ${line}`) });
-      services.push(emulator);
-      pubsub = `${emulator.host}:${emulator.port}`;
-    }
+    // Google's emulators take seconds (Java) to start: both at once, and both settled
+    // before going on, so a failure of one never leaves the other starting unclosed.
+    const [firestore, pubsub] = settledOrThrow<string>(await Promise.allSettled([
+      options.firestoreEmulatorHost ??
+        (emulators.backend === 'google'
+          ? startGoogle('firestore', ports.firestore)
+          : deps.startFirestoreEmulator({ host, port: ports.firestore }).then((emulator) => {
+              services.push(emulator);
+              return `${emulator.host}:${emulator.port}`;
+            })),
+      options.pubsubEmulatorHost ??
+        (emulators.backend === 'google'
+          ? startGoogle('pubsub', ports.pubsub)
+          : deps.startPubSubEmulator({ host, port: ports.pubsub, log: (line) => deps.log(`[pubsub] ${line}`) }).then((emulator) => {
+              services.push(emulator);
+              return `${emulator.host}:${emulator.port}`;
+            })),
+    ]));
 
     // functions-framework cannot report the port it got for --port=0, so pick one.
     const createPort = ports.createOrder || (await findFreePort(host));
@@ -162,25 +211,43 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     };
 
     const env = functionEnv(deps.env, options, urls);
-    const spawnFunction = (target: string, port: number, extra: readonly string[]): RunningChild => {
-      const child = startChild({
-        name: target,
-        command: process.execPath,
-        args: [deps.functionsFrameworkMain, `--target=${target}`, `--port=${port}`, `--source=${deps.repoRoot}`, ...extra],
-        env: { ...env, OTEL_SERVICE_NAME: target },
-        cwd: deps.repoRoot,
-        log: deps.log,
-      });
-      children.push(child);
-      deps.log(`[stack] ${target} started as pid ${child.pid ?? '?'} on port ${port}`);
-      void child.exited.then((exit) => partDied(`${target} (pid ${child.pid ?? '?'}) ${describeExit(exit)}`));
-      return child;
+    const spawnFunction = (target: string, port: number, extra: readonly string[]) => {
+      const start = () => {
+        const child = startChild({
+          name: target,
+          command: process.execPath,
+          args: [deps.functionsFrameworkMain, `--target=${target}`, `--port=${port}`, `--source=${deps.repoRoot}`, ...extra],
+          env: { ...env, OTEL_SERVICE_NAME: target },
+          cwd: deps.repoRoot,
+          log: deps.log,
+        });
+        deps.log(`[stack] ${target} started as pid ${child.pid ?? '?'} on port ${port}`);
+        return child;
+      };
+      const first = start();
+      const asRun = (child: typeof first) => ({ pid: child.pid, exited: child.exited, stop: () => child.stop(options.stopTimeoutMs) });
+      const index = children.push(asRun(first)) - 1;
+      // A crashed instance comes back as on the platform; messages pushed meanwhile
+      // fail and the Pub/Sub emulator redelivers them.
+      const supervise = (): Supervisor => {
+        const supervisor = superviseChild(asRun(first), {
+          ...deps.supervision,
+          name: target,
+          start: () => asRun(start()),
+          log: deps.log,
+          onGiveUp: (reason) => void partDied(reason),
+        });
+        children[index] = supervisor;
+        return supervisor;
+      };
+      return Object.assign(first, { supervise });
     };
     const createOrder = spawnFunction('createOrder', createPort, []);
     const processOrder = spawnFunction('processOrder', processPort, ['--signature-type=cloudevent']);
 
     // robots.txt: functions-framework answers it without running the function, so
-    // readiness probes leave no spans behind.
+    // readiness probes leave no spans behind. A function dying before it answers is a
+    // start-up failure, not a crash to restart.
     await Promise.all(
       [createOrder, processOrder].map((child, i) =>
         waitForHttp(`${i === 0 ? urls.createOrder : urls.processOrder}robots.txt`, {
@@ -190,6 +257,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
         }),
       ),
     );
+    const supervisors = [createOrder.supervise(), processOrder.supervise()];
 
     await deps.provisionPubSub({
       apiEndpoint: pubsub,
@@ -197,7 +265,9 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       topic: options.topic,
       deadLetterTopic: options.deadLetterTopic,
       subscription: options.subscription,
-      pushEndpoint: urls.processOrder,
+      // The topic in the path is how functions-framework names the topic for a push
+      // without ce-* headers (Google's emulator sends the plain {message, subscription}).
+      pushEndpoint: `${urls.processOrder}projects/${options.projectId}/topics/${options.topic}`,
     });
 
     const readyMs = Date.now() - started;
@@ -206,7 +276,15 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       urls,
       options,
       reused: { pubsub: Boolean(options.pubsubEmulatorHost), firestore: Boolean(options.firestoreEmulatorHost) },
-      pids: { createOrder: createOrder.pid, processOrder: processOrder.pid },
+      emulators,
+      pids: {
+        get createOrder() {
+          return supervisors[0]!.pid;
+        },
+        get processOrder() {
+          return supervisors[1]!.pid;
+        },
+      },
       failure,
       close,
     };
@@ -214,6 +292,29 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     await close();
     throw err;
   }
+}
+
+function settledOrThrow<T>(results: readonly [PromiseSettledResult<T>, PromiseSettledResult<T>]): [T, T] {
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return [(results[0] as PromiseFulfilledResult<T>).value, (results[1] as PromiseFulfilledResult<T>).value];
+}
+
+/** Google's emulators when asked for or (auto) installed; the reason goes on the banner. */
+function chooseEmulators(options: StackOptions, deps: StackDeps): EmulatorBackend {
+  if (options.emulators === 'bundled') return { backend: 'bundled', why: '--emulators bundled' };
+  // Both reused: nothing to start, nothing to look for.
+  if (options.pubsubEmulatorHost && options.firestoreEmulatorHost) return { backend: 'bundled', why: 'both reused from *_EMULATOR_HOST' };
+  const lookup = deps.findGoogleEmulators(deps.env.PATH);
+  if (lookup.found) return { backend: 'google', why: options.emulators === 'google' ? '--emulators google' : 'gcloud emulators installed' };
+  if (options.emulators === 'google') {
+    throw new GoogleEmulatorsMissingError(`--emulators google: Google's emulators cannot run here: ${lookup.reason}. Use --emulators bundled (or auto).`);
+  }
+  return { backend: 'bundled', why: `Google's not available: ${lookup.reason}` };
+}
+
+export class GoogleEmulatorsMissingError extends Error {
+  override readonly name = 'GoogleEmulatorsMissingError';
 }
 
 /** The environment the functions read (see shared/config), pointed at this stack. */
