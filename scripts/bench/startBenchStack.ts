@@ -12,7 +12,8 @@ export function startBenchStack(traced: boolean): Promise<Stack> {
   // a metadata server first (and warn).
   process.env.METADATA_SERVER_DETECTION ??= 'none';
   const env: NodeJS.ProcessEnv = { ...process.env, PUBSUB_EMULATOR_HOST: '', FIRESTORE_EMULATOR_HOST: '', OTEL_SDK_DISABLED: traced ? 'false' : 'true' };
-  return startStack(parseStackOptions(FREE_PORT_ARGS, env), { env, log: () => undefined });
+  // Bundled emulators on every machine, so figures compare across machines and runs.
+  return startStack(parseStackOptions([...FREE_PORT_ARGS, '--emulators=bundled'], env), { env, log: () => undefined });
 }
 
 /** Peak resident set (VmHWM) of a process in KiB, from /proc; undefined off Linux. */

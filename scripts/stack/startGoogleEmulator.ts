@@ -41,9 +41,11 @@ const COMMANDS: Readonly<Record<GoogleEmulatorKind, readonly string[]>> = {
 };
 const STOP_GRACE_MS = 5_000;
 const KEPT_START_LINES = 30;
-// java.util.logging's header line ("Nov 30, 2026 11:00:02 AM com.google...") and the
-// INFO line after it; one pair per plain-HTTP probe on the shared port.
-const CHATTER = /^(?:[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M |INFO: |SLF4J: )/;
+// Left out once it runs: java.util.logging's header lines ("Nov 30, 2026 11:00:02 AM
+// com.google..."), the "Detected non-HTTP/2 connection" pair per plain-HTTP request, and
+// the exception and stack frames under each failed push (its one-line summary stays:
+// "INFO: Failed to push to endpoint '…': Connection refused").
+const CHATTER = /^(?:[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M |INFO: Detected |SLF4J: |\s+at |\s*\.\.\. \d+ more|Caused by: |[\w$.]+(?:Exception|Error)(?::|$))/;
 
 /**
  * Runs one of Google's emulators through `gcloud ... start`, as a developer would, and

@@ -268,6 +268,11 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       // The topic in the path is how functions-framework names the topic for a push
       // without ce-* headers (Google's emulator sends the plain {message, subscription}).
       pushEndpoint: `${urls.processOrder}projects/${options.projectId}/topics/${options.topic}`,
+      // Without a policy Google's emulator retries a failed push about once a second, so
+      // a processOrder restart (a few seconds) would use up the 5 attempts and
+      // dead-letter what was pushed meanwhile. 1 s doubling to 10 s spans ~15 s of
+      // downtime before the fifth attempt (the bundled emulator clamps it to 1-5 s).
+      retryPolicy: { minimumBackoffSeconds: 1, maximumBackoffSeconds: 10 },
     });
 
     const readyMs = Date.now() - started;
