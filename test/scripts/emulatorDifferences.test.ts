@@ -175,4 +175,4 @@ function suite(backend: EmulatorBackendName, skip: string | undefined): void {
 }
 
 suite('bundled', undefined);
-suite('google', googleEmulatorsSkip("the Google's-emulators half of the differences"));
+suite('google', googleEmulatorsSkip("the differences on Google's emulators"));
