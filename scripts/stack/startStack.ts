@@ -269,10 +269,11 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       // without ce-* headers (Google's emulator sends the plain {message, subscription}).
       pushEndpoint: `${urls.processOrder}projects/${options.projectId}/topics/${options.topic}`,
       // Without a policy Google's emulator retries a failed push about once a second, so
-      // a processOrder restart (a few seconds) would use up the 5 attempts and
-      // dead-letter what was pushed meanwhile. 1 s doubling to 10 s spans ~15 s of
-      // downtime before the fifth attempt (the bundled emulator clamps it to 1-5 s).
-      retryPolicy: { minimumBackoffSeconds: 1, maximumBackoffSeconds: 10 },
+      // a processOrder restart (seconds; 10 s on a busy machine) would use up the 5
+      // attempts and dead-letter what was pushed meanwhile. With 5-60 s its five
+      // attempts span ~33 s (measured: +1, +9, +11, +12 s); the bundled emulator clamps
+      // the policy to 5 s steps, ~20 s. Production's Eventarc default is 10-600 s.
+      retryPolicy: { minimumBackoffSeconds: 5, maximumBackoffSeconds: 60 },
     });
 
     const readyMs = Date.now() - started;

@@ -89,7 +89,7 @@ void describe('startStack (fake parts)', () => {
           deadLetterTopic: 'orders-dead-letter',
           subscription: 'orders-processOrder',
           pushEndpoint: `${stack.urls.processOrder}projects/demo-orders/topics/orders`,
-          retryPolicy: { minimumBackoffSeconds: 1, maximumBackoffSeconds: 10 },
+          retryPolicy: { minimumBackoffSeconds: 5, maximumBackoffSeconds: 60 },
         },
       ]);
       assert.ok(lines.includes('[createOrder] target=createOrder service=createOrder endpoint=http://127.0.0.1:14317'), lines.join('\n'));
