@@ -3,6 +3,7 @@ import type { Collector, CollectorOptions } from '../collector/startCollector';
 import { startFirestoreEmulator } from '../firestoreEmulator/startFirestoreEmulator';
 import { startPubSubEmulator } from '../pubsubEmulator/startPubSubEmulator';
 import { assertPortsFree, findFreePort } from './assertPortsFree';
+import { chooseEmulators, GoogleEmulatorsMissingError } from './chooseEmulators';
 import { findGoogleEmulators } from './findGoogleEmulators';
 import type { WantedPort } from './assertPortsFree';
 import type { EmulatorBackend, StackUrls } from './formatBanner';
@@ -14,6 +15,7 @@ import { startGoogleEmulator } from './startGoogleEmulator';
 import { superviseChild } from './superviseChild';
 import type { Supervisor } from './superviseChild';
 import { waitForHttp } from './waitForHttp';
+import { warmUpFirestore } from './warmUpFirestore';
 
 export interface Stack {
   readonly urls: StackUrls;
@@ -37,7 +39,6 @@ interface Closable {
   close(): Promise<void>;
 }
 
-
 /** What the stack is made of; tests replace parts, everything else uses the defaults. */
 export interface StackDeps {
   readonly log: (line: string) => void;
@@ -48,12 +49,13 @@ export interface StackDeps {
   /** Base environment of the function processes. */
   readonly env: NodeJS.ProcessEnv;
   /** The collector; by default its own process. `exited`, when given, is watched like a function's. */
-  readonly startCollector: (options: CollectorOptions) => Promise<Collector & { readonly exited?: Promise<unknown> }>;
+  readonly startCollector: (options: CollectorOptions) => Promise<Collector & { readonly exited?: Promise<unknown>; readonly pid?: number }>;
   readonly startPubSubEmulator: typeof startPubSubEmulator;
   readonly startFirestoreEmulator: typeof startFirestoreEmulator;
   readonly provisionPubSub: typeof provisionPubSub;
   readonly findGoogleEmulators: typeof findGoogleEmulators;
   readonly startGoogleEmulator: typeof startGoogleEmulator;
+  readonly warmUpFirestore: typeof warmUpFirestore;
   /** Restart policy of the functions and the collector (tests shorten it). */
   readonly supervision: { readonly maxCrashes: number; readonly crashWindowMs: number; readonly minBackoffMs: number; readonly maxBackoffMs: number };
 }
@@ -72,6 +74,7 @@ export function defaultStackDeps(): StackDeps {
     provisionPubSub,
     findGoogleEmulators,
     startGoogleEmulator,
+    warmUpFirestore,
     supervision: { maxCrashes: 5, crashWindowMs: 60_000, minBackoffMs: 250, maxBackoffMs: 8_000 },
   };
 }
@@ -135,7 +138,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     wanted.push({ part: 'Firestore emulator', port: ports.firestore, hint: 'set --firestore-port or FIRESTORE_EMULATOR_HOST' });
   }
   await assertPortsFree(host, wanted);
-  const emulators = chooseEmulators(options, deps);
+  const emulators = chooseEmulators(options, () => deps.findGoogleEmulators(deps.env.PATH));
   const startGoogle = async (kind: 'pubsub' | 'firestore', port: number): Promise<string> => {
     const lookup = deps.findGoogleEmulators(deps.env.PATH);
     if (!lookup.found) throw new GoogleEmulatorsMissingError(lookup.reason);
@@ -158,13 +161,12 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
   try {
     const collectorOptions = { host, grpcPort: ports.otlpGrpc, httpPort: ports.otlpHttp, queryPort: ports.query, log: (line: string) => deps.log(`[collector] ${line}`) };
     const collector = await deps.startCollector(collectorOptions);
-    const { exited } = collector;
-    if (exited) {
+    if (collector.exited) {
       // A restarted collector binds the ports the first one got, so the functions'
       // exporters (which retry) find it again; the traces it held are gone with it.
       const again = { ...collectorOptions, grpcPort: collector.grpcPort, httpPort: collector.httpPort, queryPort: collector.queryPort };
-      const asRun = (c: Collector & { readonly exited?: Promise<unknown>; readonly pid?: number }) => ({ pid: c.pid, exited: c.exited ?? new Promise(() => undefined), stop: () => c.close() });
-      const supervisor = superviseChild(asRun({ ...collector, exited, close: () => collector.close() }), {
+      const asRun = (c: Awaited<ReturnType<StackDeps['startCollector']>>) => ({ pid: c.pid, exited: c.exited ?? new Promise(() => undefined), stop: () => c.close() });
+      const supervisor = superviseChild(asRun(collector), {
         ...deps.supervision,
         name: 'the collector',
         start: async () => asRun(await deps.startCollector(again)),
@@ -242,6 +244,11 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       };
       return Object.assign(first, { supervise });
     };
+    // While the functions start: Google's Firestore emulator is slow on its first commit.
+    const warmUp =
+      emulators.backend === 'google' && !options.firestoreEmulatorHost
+        ? deps.warmUpFirestore(firestore).catch((err: unknown) => deps.log(`[stack] warming up the Firestore emulator failed: ${(err as Error).message}`))
+        : undefined;
     const createOrder = spawnFunction('createOrder', createPort, []);
     const processOrder = spawnFunction('processOrder', processPort, ['--signature-type=cloudevent']);
 
@@ -258,6 +265,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       ),
     );
     const supervisors = [createOrder.supervise(), processOrder.supervise()];
+    await warmUp;
 
     await deps.provisionPubSub({
       apiEndpoint: pubsub,
@@ -304,23 +312,6 @@ function settledOrThrow<T>(results: readonly [PromiseSettledResult<T>, PromiseSe
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   return [(results[0] as PromiseFulfilledResult<T>).value, (results[1] as PromiseFulfilledResult<T>).value];
-}
-
-/** Google's emulators when asked for or (auto) installed; the reason goes on the banner. */
-function chooseEmulators(options: StackOptions, deps: StackDeps): EmulatorBackend {
-  if (options.emulators === 'bundled') return { backend: 'bundled', why: '--emulators bundled' };
-  // Both reused: nothing to start, nothing to look for.
-  if (options.pubsubEmulatorHost && options.firestoreEmulatorHost) return { backend: 'bundled', why: 'both reused from *_EMULATOR_HOST' };
-  const lookup = deps.findGoogleEmulators(deps.env.PATH);
-  if (lookup.found) return { backend: 'google', why: options.emulators === 'google' ? '--emulators google' : 'gcloud emulators installed' };
-  if (options.emulators === 'google') {
-    throw new GoogleEmulatorsMissingError(`--emulators google: Google's emulators cannot run here: ${lookup.reason}. Use --emulators bundled (or auto).`);
-  }
-  return { backend: 'bundled', why: `Google's not available: ${lookup.reason}` };
-}
-
-export class GoogleEmulatorsMissingError extends Error {
-  override readonly name = 'GoogleEmulatorsMissingError';
 }
 
 /** The environment the functions read (see shared/config), pointed at this stack. */

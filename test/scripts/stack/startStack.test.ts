@@ -48,6 +48,7 @@ function fakeDeps(mode: string, extraEnv: NodeJS.ProcessEnv = {}) {
       const port = o.port || (o.kind === 'pubsub' ? 28085 : 28086);
       return { kind: o.kind, host: '127.0.0.1', port, address: `127.0.0.1:${port}`, pid: 1, exited: new Promise(() => undefined), ...service(`google ${o.kind}`) };
     },
+    warmUpFirestore: async (address) => void events.push(`warm up ${address}`),
     supervision: { maxCrashes: 3, crashWindowMs: 60_000, minBackoffMs: 20, maxBackoffMs: 100 },
   };
   return { deps, events, lines, provisioned };
@@ -176,7 +177,7 @@ void describe('startStack (fake parts)', () => {
     const { deps, events, provisioned } = fakeDeps('serve');
     const stack = await startStack(options(), { ...deps, findGoogleEmulators: () => ({ found: true, gcloud: '/opt/gcloud', sdkRoot: '/opt' }) });
     try {
-      assert.deepEqual(events.slice(1).sort(), ['start google firestore with /opt/gcloud', 'start google pubsub with /opt/gcloud']);
+      assert.deepEqual(events.slice(1).sort(), ['start google firestore with /opt/gcloud', 'start google pubsub with /opt/gcloud', 'warm up 127.0.0.1:28086']);
       assert.deepEqual(stack.emulators, { backend: 'google', why: 'gcloud emulators installed' });
       assert.equal(provisioned[0]?.apiEndpoint, '127.0.0.1:28085');
       assert.equal(stack.urls.firestore, '127.0.0.1:28086');
