@@ -10,8 +10,6 @@ export interface PubSubProvisioning {
   /** Where the emulator pushes each message, e.g. `http://127.0.0.1:8081/`. */
   readonly pushEndpoint: string;
   readonly maxDeliveryAttempts?: number;
-  /** Push redelivery backoff of a new subscription; none: the emulator's own. */
-  readonly retryPolicy?: { readonly minimumBackoffSeconds: number; readonly maximumBackoffSeconds: number };
 }
 
 const ALREADY_EXISTS = 6;
@@ -41,9 +39,6 @@ export async function provisionPubSub(p: PubSubProvisioning): Promise<void> {
           deadLetterTopic: `projects/${p.projectId}/topics/${p.deadLetterTopic}`,
           maxDeliveryAttempts: p.maxDeliveryAttempts ?? 5,
         },
-        ...(p.retryPolicy
-          ? { retryPolicy: { minimumBackoff: { seconds: p.retryPolicy.minimumBackoffSeconds }, maximumBackoff: { seconds: p.retryPolicy.maximumBackoffSeconds } } }
-          : {}),
       }),
     );
     if (!created) await pubsub.subscription(p.subscription).modifyPushConfig({ pushEndpoint: p.pushEndpoint });

@@ -30,16 +30,6 @@ void describe('provisionPubSub (real client, project Pub/Sub emulator)', () => {
     assert.equal(meta.pushConfig?.pushEndpoint, 'http://127.0.0.1:1111/');
     assert.equal(meta.deadLetterPolicy?.deadLetterTopic, `projects/${PROJECT}/topics/orders-dead-letter`);
     assert.equal(meta.deadLetterPolicy?.maxDeliveryAttempts, 5);
-    assert.equal(meta.retryPolicy, null, 'no retry policy unless asked for');
-  });
-
-  void it('gives a new subscription the retry policy asked for', async () => {
-    await provisionPubSub({ ...BASE, subscription: 'with-policy', apiEndpoint: `127.0.0.1:${emulator.port}`, pushEndpoint: 'http://127.0.0.1:1111/', retryPolicy: { minimumBackoffSeconds: 1, maximumBackoffSeconds: 10 } });
-    const [meta] = await pubsub.subscription('with-policy').getMetadata();
-    assert.deepEqual(
-      [meta.retryPolicy?.minimumBackoff?.seconds, meta.retryPolicy?.maximumBackoff?.seconds].map(Number),
-      [1, 10],
-    );
   });
 
   void it('runs again without error and re-points the subscription at the new endpoint', async () => {
