@@ -4,8 +4,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  // The project is TypeScript; plain .js files are only tiny runtime fixtures (bench floor, tests).
-  { ignores: ['dist/', 'node_modules/', 'reports/', '.stack/', '**/*.js', '**/*.mjs'] },
+  // The project is TypeScript; plain .js files are only tiny runtime fixtures (bench floor, tests)
+  // and the two files that must run before any build (scripts/launch.mjs, scripts/installNote.cjs).
+  { ignores: ['dist/', 'node_modules/', 'reports/', '.stack/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -32,6 +33,17 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         { patterns: [{ group: ['**/functions/**', '**/scripts/**', '**/test/**'], message: 'shared/ must not import functions/, scripts/ or test/' }] },
+      ],
+    },
+  },
+  {
+    // The tracing library is self-contained: a user copies or installs shared/tracing alone,
+    // so it imports packages and its own files only, nothing else of the project.
+    files: ['shared/tracing/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['..', '../*', '../**'], message: 'shared/tracing/ imports nothing outside itself (packages and ./ files only)' }] },
       ],
     },
   },

@@ -7,14 +7,12 @@ import { FirestoreOrderStore } from '../shared/firestore/firestoreOrderStore';
 import type { OrderPublisher } from '../shared/orderPublisher';
 import type { OrderStore } from '../shared/orderStore';
 import { PubSubOrderPublisher } from '../shared/pubsub/pubSubOrderPublisher';
-import type { Tracing } from '../shared/telemetry/startTracing';
-import { createLogger } from '../shared/telemetry/structuredLogger';
-import type { Logger } from '../shared/telemetry/structuredLogger';
+import { createLogger } from '../shared/tracing';
+import type { Logger } from '../shared/tracing';
 
 /** Everything a handler needs, built once per instance. */
 export interface Dependencies {
   readonly config: Config;
-  readonly tracing: Tracing;
   readonly log: Logger;
   readonly store: OrderStore;
   readonly publisher: OrderPublisher;
@@ -23,7 +21,7 @@ export interface Dependencies {
 }
 
 /** The real Firestore and Pub/Sub clients; they honour *_EMULATOR_HOST by themselves. */
-export function createDependencies(config: Config, tracing: Tracing): Dependencies {
+export function createDependencies(config: Config): Dependencies {
   // A dependency call is abandoned (answered 503 / retried) after config.dependencyTimeoutMs
   // (default 10 s, well inside Cloud Functions' 60 s request timeout); the clients are told
   // the same, so an abandoned call stops retrying too instead of for minutes.
@@ -44,7 +42,6 @@ export function createDependencies(config: Config, tracing: Tracing): Dependenci
   });
   return {
     config,
-    tracing,
     log: createLogger(config.projectId),
     store: new FirestoreOrderStore(firestore, config.ordersCollection, timeoutMs),
     publisher: new PubSubOrderPublisher(topic, timeoutMs),

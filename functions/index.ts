@@ -1,15 +1,16 @@
-// Tracing must be set up before anything loads a Google client library: the gRPC
-// patch must be in place before they build their gRPC clients. Keep this first.
-import { config, tracing } from '../shared/telemetry/register';
-import { cloudEvent, http } from '@google-cloud/functions-framework';
+// The tracing library first: importing it starts tracing, and the gRPC patch must be in
+// place before anything loads a Google client library. Keep this first.
+import { cloudEvent, http } from '../shared/tracing';
+import type { MessagePublishedData } from '../shared/tracing';
+import { loadConfig } from '../shared/config';
 import { createOrderHandler } from './createOrder';
 import { createDependencies } from './dependencies';
 import { routeJsonParseErrorsToFunction } from './jsonBodyErrors';
 import { processOrderHandler } from './processOrder';
-import type { MessagePublishedData } from './processOrder';
 
+const config = loadConfig();
 routeJsonParseErrorsToFunction(config.maxBodyBytes);
-const deps = createDependencies(config, tracing);
+const deps = createDependencies(config);
 
 http('createOrder', createOrderHandler(deps));
 cloudEvent<MessagePublishedData>('processOrder', processOrderHandler(deps));

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { findUnreachable } from './cli/findUnreachable';
 import { runCli } from './cli/runCli';
 import { formatSummary } from './load/formatSummary';
 import type { LoadOptions } from './load/parseLoadOptions';
@@ -13,6 +14,17 @@ import { runLoadTest } from './load/runLoadTest';
 runCli({ parse: parseLoadOptions, usageError: LoadOptionsError, help: LOAD_HELP, run: load });
 
 async function load(options: LoadOptions): Promise<number> {
+  const missing = await findUnreachable([
+    ...(options.remote ? [] : [{ what: 'createOrder', address: options.target }]),
+    { what: 'OTLP collector', address: options.otlp },
+    { what: 'trace API', address: options.traces },
+    ...(options.firestore ? [{ what: 'Firestore', address: options.firestore }] : []),
+  ]);
+  if (missing.length > 0) {
+    const where = missing.map((e) => `${e.address} (${e.what})`).join(', ');
+    console.error(`Nothing answers at ${where}: start the local stack with \`npm start\` in another terminal, or point --target/--otlp/--traces/--firestore at a running one.`);
+    return 1;
+  }
   let idToken = options.idToken;
   if (options.remote) {
     try {

@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { runCli } from './cli/runCli';
 import { formatBanner } from './stack/formatBanner';
 import type { StackOptions } from './stack/parseStackOptions';
 import { STACK_HELP, StackOptionsError, parseStackOptions } from './stack/parseStackOptions';
+import { logWindow } from './stack/logWindow';
 import { startStack } from './stack/startStack';
 
 // Exit codes: 0 stopped on request, 1 could not start or a part died, 2 bad options.
@@ -30,9 +32,11 @@ async function runStack(options: StackOptions): Promise<number> {
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
 
+  const logs = logWindow({ dir: path.resolve(__dirname, '..', '..', '.stack', 'logs'), print: (line) => console.log(line), intervalMs: 10_000, raw: options.rawLogs });
+  process.on('exit', () => logs.flush());
   let stack;
   try {
-    stack = await startStack(options);
+    stack = await startStack(options, { log: logs.log });
   } catch (err) {
     console.error(`Could not start the local stack: ${(err as Error).message}`);
     return stopRequested ? 0 : 1;
@@ -41,7 +45,16 @@ async function runStack(options: StackOptions): Promise<number> {
     await stack.close();
     return 0;
   }
-  console.log(formatBanner({ urls: stack.urls, exporter: options.exporter, readyMs: Date.now() - started, reused: stack.reused, emulators: stack.emulators }));
+  console.log(
+    formatBanner({
+      urls: stack.urls,
+      exporter: options.exporter,
+      readyMs: Date.now() - started,
+      reused: stack.reused,
+      emulators: stack.emulators,
+      logFiles: options.rawLogs ? [] : logs.files.map((f) => path.relative(process.cwd(), f)),
+    }),
+  );
 
   const outcome = await Promise.race([
     new Promise<string>((resolve) => {
@@ -60,6 +73,7 @@ async function runStack(options: StackOptions): Promise<number> {
   }
   console.log(`\n${outcome}: stopping the local stack…`);
   await stack.close();
+  await logs.close();
   console.log('Stopped.');
   return 0;
 }

@@ -1,38 +1,16 @@
-/** Configuration, read once from the environment into a typed, readonly object. */
+/** The order app's configuration, read once from the environment into a typed, readonly object. */
+import { ConfigError } from './tracing/configError';
+import { nonEmpty, positiveInt } from './tracing/envValues';
+import type { Env } from './tracing/envValues';
+import { loadTracingConfig } from './tracing/tracingConfig';
+import type { TracingConfig } from './tracing/tracingConfig';
 
-const EXPORTERS = ['console', 'otlp', 'gcp', 'gcp_otlp', 'none'] as const;
-export type TracesExporterName = (typeof EXPORTERS)[number];
-
-/** The standard OTEL_TRACES_SAMPLER values the SDK implements. */
-const SAMPLERS = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-] as const;
-export type SamplerName = (typeof SAMPLERS)[number];
-
-/** What createOrder does with an incoming traceparent: make it the parent, or only link to it. */
-const INCOMING_CONTEXT_MODES = ['continue', 'link'] as const;
-export type IncomingTraceContextMode = (typeof INCOMING_CONTEXT_MODES)[number];
+export { ConfigError };
 
 export interface Config {
   readonly projectId: string;
   readonly ordersTopic: string;
   readonly ordersCollection: string;
-  /** service.name on every span: OTEL_SERVICE_NAME, else the deployed service, else the target. */
-  readonly serviceName: string;
-  readonly tracesExporter: TracesExporterName;
-  /** OTLP transport: gRPC (4317) or HTTP (4318; JSON, which every collector accepts). */
-  readonly otlpProtocol: 'grpc' | 'http';
-  /** OTEL_SDK_DISABLED=true: no provider, no instrumentation, no flush (the untraced baseline). */
-  readonly sdkDisabled: boolean;
-  /** Upper bound on the flush an invocation waits for before it answers. */
-  readonly flushTimeoutMs: number;
-  /** Running on Google Cloud (Cloud Run functions set K_SERVICE and K_REVISION). */
-  readonly onGcp: boolean;
   readonly maxBodyBytes: number;
   /**
    * Firestore's own built-in spans (DocumentReference.*, Batch.Commit), switched by the
@@ -41,14 +19,6 @@ export interface Config {
    * and the library's spans nearly double the spans per order.
    */
   readonly firestoreLibrarySpans: boolean;
-  /** OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (ratio 0..1, used by the *traceidratio samplers). */
-  readonly sampler: { readonly name: SamplerName; readonly ratio: number };
-  /** Longest attribute value kept on a span (longer strings are truncated). */
-  readonly attributeValueLengthLimit: number;
-  /** Cloud Trace API `host:port` for `gcp` (CLOUD_TRACE_ENDPOINT); unset: cloudtrace.googleapis.com:443. */
-  readonly cloudTraceEndpoint: string | undefined;
-  /** Telemetry API (OTLP/gRPC, TLS) URL for `gcp_otlp`: the standard OTLP endpoint variables, else Google's. */
-  readonly telemetryApiEndpoint: string;
   /**
    * The most a Firestore or Pub/Sub call may take (DEPENDENCY_TIMEOUT_MS, default 10 s):
    * the request then answers 503 (createOrder) or throws for a retry (processOrder), and
@@ -56,180 +26,38 @@ export interface Config {
    */
   readonly dependencyTimeoutMs: number;
   /**
-   * Spans waiting for export at most (OTEL_BSP_MAX_QUEUE_SIZE, default 2048) and per
-   * export (OTEL_BSP_MAX_EXPORT_BATCH_SIZE, default 512): what a collector outage can
-   * cost in memory. Spans beyond the queue are dropped and counted.
-   */
-  readonly spanQueueSize: number;
-  readonly spanExportBatchSize: number;
-  /**
-   * TRACE_INCOMING_CONTEXT: `continue` (default; the caller's span is the parent, as on a
-   * private, authenticated endpoint) or `link` (public endpoint: the caller's context is
-   * untrusted, so a new root trace links to it).
-   */
-  readonly traceIncomingContext: IncomingTraceContextMode;
-  /**
    * IDEMPOTENCY_IN_FLIGHT_MS: how long after its creation an unpublished order may still
    * be in the hands of the request that created it; a retry with its key waits for that
    * request until then, and completes the order itself afterwards.
    */
   readonly idempotencyInFlightMs: number;
+  /** The tracing library's own settings (shared/tracing reads them; the app only passes them on). */
+  readonly tracing: TracingConfig;
 }
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`${variable}: ${problem}`);
-  }
-}
-
-// Accepted spellings of the Cloud Trace exporter, as other Google samples name it.
-const GCP_ALIASES = new Set(['gcp', 'google_cloud_trace', 'cloud_trace', 'gcp_trace']);
 
 /** Reads the configuration from `env` (and `argv` for functions-framework's --target). */
-export function loadConfig(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  argv: readonly string[] = process.argv,
-): Config {
-  const onGcp = Boolean(env.K_SERVICE && env.K_REVISION);
+export function loadConfig(env: Env = process.env, argv: readonly string[] = process.argv): Config {
   const dependencyTimeoutMs = positiveInt(env, 'DEPENDENCY_TIMEOUT_MS', 10_000, 60_000);
   return Object.freeze({
     projectId: nonEmpty(env, 'GOOGLE_CLOUD_PROJECT') ?? nonEmpty(env, 'GCLOUD_PROJECT') ?? 'demo-orders',
     ordersTopic: resourceName(env, 'ORDERS_TOPIC', 'orders'),
     ordersCollection: resourceName(env, 'ORDERS_COLLECTION', 'orders'),
-    serviceName:
-      nonEmpty(env, 'OTEL_SERVICE_NAME') ??
-      nonEmpty(env, 'K_SERVICE') ??
-      nonEmpty(env, 'FUNCTION_TARGET') ??
-      targetFromArgv(argv) ??
-      'orders',
-    tracesExporter: exporterName(env, onGcp),
-    otlpProtocol: otlpProtocol(env),
-    sdkDisabled: booleanFlag(env, 'OTEL_SDK_DISABLED'),
-    flushTimeoutMs: positiveInt(env, 'FLUSH_TIMEOUT_MS', 3000, 60_000),
-    onGcp,
     maxBodyBytes: positiveInt(env, 'MAX_BODY_BYTES', 64 * 1024, 32 * 1024 * 1024),
     firestoreLibrarySpans: ['on', 'true'].includes(nonEmpty(env, 'FIRESTORE_ENABLE_TRACING')?.toLowerCase() ?? ''),
-    sampler: sampler(env),
-    attributeValueLengthLimit: attributeValueLengthLimit(env),
-    cloudTraceEndpoint: hostPort(env, 'CLOUD_TRACE_ENDPOINT'),
-    telemetryApiEndpoint:
-      nonEmpty(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? nonEmpty(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? TELEMETRY_API_ENDPOINT,
     dependencyTimeoutMs,
-    spanQueueSize: positiveInt(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1_000_000),
-    spanExportBatchSize: positiveInt(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1_000_000),
-    traceIncomingContext: oneOf(env, 'TRACE_INCOMING_CONTEXT', INCOMING_CONTEXT_MODES, 'continue'),
     // The create and the publish each get up to DEPENDENCY_TIMEOUT_MS before the request
     // gives up and flags the order; three of them leave room for both. Shorter only risks
     // a second publish of the order, which processOrder's idempotency absorbs.
     idempotencyInFlightMs: positiveInt(env, 'IDEMPOTENCY_IN_FLIGHT_MS', 3 * dependencyTimeoutMs, 3_600_000),
+    tracing: loadTracingConfig(env, argv),
   });
 }
 
-function nonEmpty(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
-function resourceName(env: Readonly<Record<string, string | undefined>>, name: string, fallback: string): string {
+function resourceName(env: Env, name: string, fallback: string): string {
   const value = nonEmpty(env, name) ?? fallback;
   // Pub/Sub and Firestore both reject names with slashes; fail at start-up, not per request.
   if (!/^[A-Za-z][\w.~+%-]{0,254}$/.test(value)) {
     throw new ConfigError(name, `"${value}" is not a valid name (letters first, then letters, digits, - _ . ~ + %)`);
   }
   return value;
-}
-
-function exporterName(env: Readonly<Record<string, string | undefined>>, onGcp: boolean): TracesExporterName {
-  const raw = nonEmpty(env, 'OTEL_TRACES_EXPORTER')?.toLowerCase();
-  // Unset: Cloud Trace on the platform (no collector there), OTLP elsewhere (the OTel default).
-  if (raw === undefined) return onGcp ? 'gcp' : 'otlp';
-  // The spec allows a comma-separated list; one exporter per function is what flush-before-return can bound.
-  const first = raw.split(',')[0]!.trim();
-  if (GCP_ALIASES.has(first)) return 'gcp';
-  if ((EXPORTERS as readonly string[]).includes(first)) return first as TracesExporterName;
-  throw new ConfigError('OTEL_TRACES_EXPORTER', `"${raw}" is not one of ${EXPORTERS.join(', ')}`);
-}
-
-// Google's OTLP endpoint for gcp_otlp (the Telemetry API); the standard OTLP variables override it.
-const TELEMETRY_API_ENDPOINT = 'https://telemetry.googleapis.com:443';
-// Long enough for any URL, user agent or error message we record; keeps a hostile header
-// (or a huge error) from bloating every export. Cloud Trace itself keeps 256 bytes per value.
-const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024;
-
-function sampler(env: Readonly<Record<string, string | undefined>>): Config['sampler'] {
-  // The OpenTelemetry default; the SDK would read the same variables, but silently fall back on a typo.
-  const name = oneOf(env, 'OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on');
-  const rawRatio = nonEmpty(env, 'OTEL_TRACES_SAMPLER_ARG');
-  if (rawRatio === undefined || !name.endsWith('traceidratio')) return { name, ratio: 1 };
-  const ratio = Number(rawRatio);
-  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
-    throw new ConfigError('OTEL_TRACES_SAMPLER_ARG', `"${rawRatio}" is not a ratio between 0 and 1`);
-  }
-  return { name, ratio };
-}
-
-function attributeValueLengthLimit(env: Readonly<Record<string, string | undefined>>): number {
-  // The span-specific variable wins over the general one, as in the SDK.
-  const name = nonEmpty(env, 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ? 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT' : 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT';
-  return positiveInt(env, name, DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, 1024 * 1024);
-}
-
-function hostPort(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
-  const value = nonEmpty(env, name);
-  if (value !== undefined && !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(value)) {
-    throw new ConfigError(name, `"${value}" is not host:port (for example cloudtrace.googleapis.com:443)`);
-  }
-  return value;
-}
-
-function otlpProtocol(env: Readonly<Record<string, string | undefined>>): 'grpc' | 'http' {
-  const name = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
-  const raw = nonEmpty(env, name)?.toLowerCase() ?? 'grpc';
-  if (raw === 'grpc') return 'grpc';
-  // http/protobuf is sent as http/json: the protobuf HTTP exporter is not a dependency,
-  // and collectors accept both on the same /v1/traces endpoint.
-  if (raw === 'http/json' || raw === 'http/protobuf') return 'http';
-  throw new ConfigError(name, `"${raw}" is not one of grpc, http/json, http/protobuf`);
-}
-
-/** One of `allowed` (case-insensitive), `fallback` when unset. */
-function oneOf<T extends string>(env: Readonly<Record<string, string | undefined>>, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = nonEmpty(env, name)?.toLowerCase() ?? fallback;
-  if ((allowed as readonly string[]).includes(raw)) return raw as T;
-  throw new ConfigError(name, `"${raw}" is not one of ${allowed.join(', ')}`);
-}
-
-function booleanFlag(env: Readonly<Record<string, string | undefined>>, name: string): boolean {
-  const raw = nonEmpty(env, name)?.toLowerCase();
-  if (raw === undefined || raw === 'false' || raw === '0') return false;
-  if (raw === 'true' || raw === '1') return true;
-  throw new ConfigError(name, `"${raw}" is not true or false`);
-}
-
-function positiveInt(
-  env: Readonly<Record<string, string | undefined>>,
-  name: string,
-  fallback: number,
-  max: number,
-): number {
-  const raw = nonEmpty(env, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0 || value > max) {
-    throw new ConfigError(name, `"${raw}" is not a whole number between 1 and ${max}`);
-  }
-  return value;
-}
-
-function targetFromArgv(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg.startsWith('--target=')) return arg.slice('--target='.length) || undefined;
-    if (arg === '--target') return argv[i + 1];
-  }
-  return undefined;
 }

@@ -5,8 +5,8 @@
  */
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { loadConfig } from '../../shared/config';
-import { startTracing } from '../../shared/telemetry/startTracing';
-import type { Tracing } from '../../shared/telemetry/startTracing';
+import { startTracing } from '../../shared/tracing/startTracing';
+import type { Tracing } from '../../shared/tracing/startTracing';
 import { startCollector } from '../collector/startCollector';
 
 export interface FlushTimings {
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   delete process.env.OTEL_EXPORTER_OTLP_PROTOCOL;
-  const tracing = startTracing(loadConfig(env, []));
+  const tracing = startTracing(loadConfig(env, []).tracing);
   const timings: FlushTimings = { sequential: { flushMs: [], invocationMs: [] }, concurrent: { flushMs: [], invocationMs: [] }, spansReceived: 0 };
   for (let i = 0; i < 20; i++) await invocation(tracing, i); // warm the channel
   for (let i = 0; i < invocations; i++) {

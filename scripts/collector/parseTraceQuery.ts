@@ -1,4 +1,5 @@
-import type { TraceQuery } from './traceStore';
+import { TRACE_SORTS } from './traceStore';
+import type { TraceQuery, TraceSort } from './traceStore';
 
 export type ParsedTraceQuery = { readonly ok: true; readonly query: TraceQuery } | { readonly ok: false; readonly error: string };
 
@@ -12,7 +13,9 @@ const UNIT_MICROS: Readonly<Record<string, number>> = {
  * Reads Jaeger's /api/traces search parameters: service, operation, limit,
  * start/end (µs), lookback (UI shorthand, e.g. 1h, used when start is absent),
  * minDuration/maxDuration (Go durations), tags (JSON object) and tag=key:value.
- * Unlike Jaeger, service is optional: without it every trace is a candidate.
+ * Unlike Jaeger, service is optional: without it every trace is a candidate. Two
+ * additions for the viewer: offset (paging past limit) and sort (start, duration,
+ * errors or spans; a leading - for descending; default -start).
  */
 export function parseTraceQuery(params: URLSearchParams, nowMicros: number): ParsedTraceQuery {
   try {
@@ -21,6 +24,10 @@ export function parseTraceQuery(params: URLSearchParams, nowMicros: number): Par
     const lookbackMicros = lookback && lookback !== 'custom' ? duration(lookback, 'lookback') : DEFAULT_LOOKBACK_MICROS;
     const limit = integer(params, 'limit') ?? DEFAULT_LIMIT;
     if (limit < 0) throw new Error('limit must not be negative');
+    const offset = integer(params, 'offset') ?? 0;
+    if (offset < 0) throw new Error('offset must not be negative');
+    const sort = params.get('sort') || '-start';
+    if (!(TRACE_SORTS as readonly string[]).includes(sort)) throw new Error(`sort must be one of ${TRACE_SORTS.join(', ')}, got "${sort}"`);
     const minDuration = params.get('minDuration');
     const maxDuration = params.get('maxDuration');
     return {
@@ -34,6 +41,8 @@ export function parseTraceQuery(params: URLSearchParams, nowMicros: number): Par
         maxDurationMicros: maxDuration ? duration(maxDuration, 'maxDuration') : undefined,
         tags: tags(params),
         limit: limit === 0 ? DEFAULT_LIMIT : limit,
+        offset,
+        sort: sort as TraceSort,
       },
     };
   } catch (error) {

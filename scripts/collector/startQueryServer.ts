@@ -106,8 +106,8 @@ function searchTraces(params: URLSearchParams, res: ServerResponse, store: Trace
     sendError(res, 400, parsed.error);
     return;
   }
-  const traces = store.find(parsed.query).map(toJaegerTrace);
-  sendData(res, traces, traces.length);
+  const found = store.search(parsed.query);
+  sendData(res, found.traces.map(toJaegerTrace), found.total, parsed.query.limit, parsed.query.offset ?? 0);
 }
 
 /** A malformed %-escape stays as written, so it fails validation instead of throwing. */
@@ -129,8 +129,8 @@ function cors(): Record<string, string> {
   return { 'access-control-allow-origin': '*' };
 }
 
-function sendData(res: ServerResponse, data: unknown, total: number): void {
-  sendJson(res, 200, { data, total, limit: 0, offset: 0, errors: null });
+function sendData(res: ServerResponse, data: unknown, total: number, limit = 0, offset = 0): void {
+  sendJson(res, 200, { data, total, limit, offset, errors: null });
 }
 
 function sendError(res: ServerResponse, code: number, msg: string): void {

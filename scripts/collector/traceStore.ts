@@ -10,6 +10,20 @@ export interface TraceQuery {
   readonly maxDurationMicros?: number;
   readonly tags?: Readonly<Record<string, string>>;
   readonly limit: number;
+  /** Matches to skip (paging past `limit`). */
+  readonly offset?: number;
+  /** Order of the matches; `-` first means descending. Default `-start`, latest first. */
+  readonly sort?: TraceSort;
+}
+
+export const TRACE_SORTS = ['start', '-start', 'duration', '-duration', 'errors', '-errors', 'spans', '-spans'] as const;
+export type TraceSort = (typeof TRACE_SORTS)[number];
+
+export interface TraceSearch {
+  /** One page of matches. */
+  readonly traces: (readonly StoredSpan[])[];
+  /** Matches before paging. */
+  readonly total: number;
 }
 
 export interface Operation {
@@ -90,14 +104,31 @@ export class TraceStore {
 
   /** Traces with at least one span matching every criterion, latest start first. */
   find(query: TraceQuery): (readonly StoredSpan[])[] {
+    return this.search(query).traces;
+  }
+
+  /** As `find`, in the query's order, one page of it, with the number of matches. */
+  search(query: TraceQuery): TraceSearch {
     const found: Entry[] = [];
     for (const entry of this.traces.values()) {
       if (entry.spans.some((span) => spanMatches(span, query))) found.push(entry);
     }
-    found.sort((a, b) => b.startMicros - a.startMicros);
-    return found.slice(0, Math.max(0, query.limit)).map((entry) => entry.spans);
+    const sort = query.sort ?? '-start';
+    const key = SORT_KEYS[sort.replace(/^-/, '') as keyof typeof SORT_KEYS];
+    const direction = sort.startsWith('-') ? -1 : 1;
+    // Ties fall back to latest first, so pages are stable.
+    found.sort((a, b) => direction * (key(a) - key(b)) || b.startMicros - a.startMicros);
+    const offset = Math.max(0, query.offset ?? 0);
+    return { traces: found.slice(offset, offset + Math.max(0, query.limit)).map((entry) => entry.spans), total: found.length };
   }
 }
+
+const SORT_KEYS = {
+  start: (e: Entry) => e.startMicros,
+  duration: (e: Entry) => Math.max(...e.spans.map((s) => nanosToMicros(s.endTimeUnixNano))) - e.startMicros,
+  errors: (e: Entry) => e.spans.filter((s) => s.status.code === 2).length,
+  spans: (e: Entry) => e.spans.length,
+};
 
 function spanMatches(span: StoredSpan, query: TraceQuery): boolean {
   if (query.service !== undefined && span.serviceName !== query.service) return false;

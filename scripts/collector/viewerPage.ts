@@ -58,6 +58,17 @@ export const VIEWER_HTML = `<!doctype html>
   .detail td.k { color:var(--muted); }
   .error-text { color:var(--err); }
   a { color:#1d4ed8; }
+  input { font:inherit; padding:3px 6px; }
+  th.sortable { padding:0; }
+  th.sortable button.sort { all:unset; cursor:pointer; display:block; padding:6px 10px; }
+  th[aria-sort="ascending"], th[aria-sort="descending"] { color:var(--fg); }
+  .ok { color:#067647; }
+  .pager p { margin:8px 0; }
+  .span-row.critical .bar { box-shadow: 0 0 0 2px #111827; }
+  .span-row:not(.critical) .bar { opacity:.45; }
+  .summary a { margin-right:16px; }
+  .cp-mark { display:inline-block; width:14px; color:#111827; }
+  .legend-note { font-size:12px; margin:0 0 8px; }
 </style>
 </head>
 <body>
@@ -156,52 +167,129 @@ export const VIEWER_HTML = `<!doctype html>
     roots.sort(byStart).forEach(function (r) { visit(r, 0); });
     return rows;
   }
+  /*
+   * Self time: the part of a span no child covers (children clipped to it). Critical path:
+   * from the root's end backwards, the child that finished last before the cursor, then
+   * (recursively) what that child waited on, then the cursor moves to that child's start.
+   * Spans on it are what the root's duration is made of.
+   */
+  function analyse(trace) {
+    var byId = {}, children = {}, self = {}, critical = {};
+    trace.spans.forEach(function (s) { byId[s.spanID] = s; });
+    trace.spans.forEach(function (s) {
+      var p = parentOf(s);
+      if (p && byId[p]) (children[p] = children[p] || []).push(s);
+    });
+    trace.spans.forEach(function (s) {
+      var start = s.startTime, end = s.startTime + s.duration, covered = 0, cursor = start;
+      (children[s.spanID] || []).map(function (c) { return [Math.max(c.startTime, start), Math.min(c.startTime + c.duration, end)]; })
+        .filter(function (iv) { return iv[1] > iv[0]; })
+        .sort(function (a, b) { return a[0] - b[0]; })
+        .forEach(function (iv) {
+          if (iv[1] <= cursor) return;
+          covered += iv[1] - Math.max(iv[0], cursor);
+          cursor = iv[1];
+        });
+      self[s.spanID] = s.duration - covered;
+    });
+    function walk(span, limit) {
+      critical[span.spanID] = true;
+      var cursor = Math.min(span.startTime + span.duration, limit);
+      var left = (children[span.spanID] || []).slice();
+      for (;;) {
+        var best = null;
+        left.forEach(function (c) {
+          if (c.startTime >= cursor) return;
+          if (!best || Math.min(c.startTime + c.duration, cursor) > Math.min(best.startTime + best.duration, cursor)) best = c;
+        });
+        if (!best) break;
+        walk(best, cursor);
+        cursor = best.startTime;
+        left.splice(left.indexOf(best), 1);
+      }
+    }
+    var rows = layout(trace);
+    if (rows.length) walk(rows[0].span, Infinity);
+    return { self: self, critical: critical };
+  }
   function traceBounds(trace) {
     var start = Infinity, end = -Infinity;
     trace.spans.forEach(function (s) { start = Math.min(start, s.startTime); end = Math.max(end, s.startTime + s.duration); });
     return { start: start, end: end, duration: Math.max(end - start, 1) };
   }
 
-  /* ---------- list of recent traces ---------- */
+  /* ---------- list of recent traces: search, sort, pages ---------- */
+  var PAGE = 100;
+  var SORTABLE = { spans: 'Spans', errors: 'Status', duration: 'Duration', start: 'Started' };
+  function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
+  /* "key=value" or "key:value" is a tag; a bare value is an order id. */
+  function tagParam(text) {
+    var m = /^([^=:\\s]+)\\s*[=:]\\s*(.+)$/.exec(text);
+    return m ? m[1] + ':' + m[2] : 'orders.order_id:' + text;
+  }
   function renderList() {
     document.title = 'Traces';
     document.getElementById('where').textContent = '';
     var params = new URLSearchParams(location.search);
     var service = params.get('service') || '';
     var lookback = params.get('lookback') || '1h';
+    var sort = params.get('sort') || '-start';
+    var offset = Math.max(0, parseInt(params.get('offset') || '0', 10) || 0);
     var serviceSelect = el('select', { id: 'service', 'aria-label': 'service' }, el('option', { value: '', text: 'all services' }));
     var lookbackSelect = el('select', { id: 'lookback', 'aria-label': 'lookback' });
     ['15m', '1h', '6h', '24h', '7d'].forEach(function (l) {
       lookbackSelect.appendChild(el('option', { value: l, text: 'last ' + l }));
     });
     lookbackSelect.value = lookback;
-    function apply() {
+    var traceInput = el('input', { id: 'trace-id', type: 'search', placeholder: 'trace id', 'aria-label': 'trace id', size: '34', value: params.get('traceID') || '' });
+    var tagInput = el('input', { id: 'tag', type: 'search', placeholder: 'order id, or tag key=value', 'aria-label': 'tag', size: '30', value: params.get('tagText') || '' });
+    var minInput = el('input', { id: 'min-duration', type: 'search', placeholder: 'min duration: 250ms', 'aria-label': 'minimum duration', size: '16', value: params.get('minDuration') || '' });
+    function go(changes) {
       var q = new URLSearchParams();
-      if (serviceSelect.value) q.set('service', serviceSelect.value);
-      q.set('lookback', lookbackSelect.value);
+      var values = {
+        service: serviceSelect.value, lookback: lookbackSelect.value, traceID: traceInput.value.trim(),
+        tagText: tagInput.value.trim(), minDuration: minInput.value.trim(), sort: sort, offset: '0',
+      };
+      Object.keys(changes || {}).forEach(function (k) { values[k] = changes[k]; });
+      Object.keys(values).forEach(function (k) { if (values[k] && !(k === 'offset' && values[k] === '0') && !(k === 'sort' && values[k] === '-start')) q.set(k, values[k]); });
       location.search = q.toString();
     }
-    serviceSelect.addEventListener('change', apply);
-    lookbackSelect.addEventListener('change', apply);
+    serviceSelect.addEventListener('change', function () { go(); });
+    lookbackSelect.addEventListener('change', function () { go(); });
+    var form = el('form', { id: 'search', class: 'toolbar', onsubmit: function (e) { e.preventDefault(); go(); } },
+      serviceSelect, lookbackSelect, traceInput, tagInput, minInput,
+      el('button', { type: 'submit', text: 'Search' }),
+      el('button', { type: 'button', text: 'Refresh', onclick: function () { location.reload(); } }));
+    var headRow = el('tr', null, el('th', { text: 'Root operation' }), el('th', { text: 'Services' }));
+    Object.keys(SORTABLE).forEach(function (key) {
+      var active = sort.replace('-', '') === key, descending = sort.charAt(0) === '-';
+      var th = el('th', { class: 'sortable', 'data-sort': key, 'aria-sort': active ? (descending ? 'descending' : 'ascending') : 'none', title: 'sort by ' + SORTABLE[key].toLowerCase() },
+        el('button', { type: 'button', class: 'sort', text: SORTABLE[key] + (active ? (descending ? ' ▼' : ' ▲') : '') }));
+      th.addEventListener('click', function () { go({ sort: active && descending ? key : '-' + key, offset: '0' }); });
+      headRow.appendChild(th);
+    });
     var body = el('tbody');
-    var table = el('table', { id: 'trace-list' },
-      el('thead', null, el('tr', null,
-        el('th', { text: 'Root operation' }), el('th', { text: 'Services' }), el('th', { text: 'Spans' }),
-        el('th', { text: 'Duration' }), el('th', { text: 'Started' }))),
-      body);
-    var status = el('p', { class: 'muted', text: 'Loading…' });
-    show(el('div', null,
-      el('div', { class: 'toolbar' }, el('h1', { text: 'Recent traces' }), serviceSelect, lookbackSelect,
-        el('button', { type: 'button', text: 'Refresh', onclick: function () { location.reload(); } })),
-      table, status));
+    var table = el('table', { id: 'trace-list' }, el('thead', null, headRow), body);
+    var status = el('p', { class: 'muted', id: 'list-status', text: 'Loading…' });
+    var prev = el('button', { type: 'button', id: 'prev', text: '← newer', disabled: 'disabled', onclick: function () { go({ offset: String(Math.max(0, offset - PAGE)) }); } });
+    var next = el('button', { type: 'button', id: 'next', text: 'older →', disabled: 'disabled', onclick: function () { go({ offset: String(offset + PAGE) }); } });
+    show(el('div', null, el('h1', { text: 'Traces' }), form, table, el('div', { class: 'toolbar pager' }, status, prev, next)));
 
     knownServices.forEach(function (s) { serviceSelect.appendChild(el('option', { value: s, text: s })); });
     serviceSelect.value = service;
 
-    var q = new URLSearchParams({ limit: '100', lookback: lookback });
+    var q = new URLSearchParams({ limit: String(PAGE), offset: String(offset), lookback: lookback, sort: sort });
     if (service) q.set('service', service);
+    if (params.get('minDuration')) q.set('minDuration', params.get('minDuration'));
+    if (params.get('tagText')) q.set('tag', tagParam(params.get('tagText')));
+    if (params.get('traceID')) q = new URLSearchParams({ traceID: params.get('traceID') });
     getJson('/api/traces?' + q.toString()).then(function (res) {
-      status.textContent = res.data.length ? res.data.length + ' traces, most recent first' : 'No traces yet. Send some to the OTLP receivers.';
+      var total = res.total, shown = res.data.length;
+      if (!shown) status.textContent = offset ? 'No more traces.' : 'No traces match. Send some to the OTLP receivers, or widen the search.';
+      else if (total > shown || offset) status.textContent = 'Traces ' + (offset + 1) + '–' + (offset + shown) + ' of ' + total;
+      else status.textContent = plural(total, 'trace');
+      if (offset > 0) prev.removeAttribute('disabled');
+      if (offset + shown < total) next.removeAttribute('disabled');
       res.data.forEach(function (trace) {
         var rows = layout(trace), root = rows[0] && rows[0].span, bounds = traceBounds(trace);
         var colors = serviceColors(trace), counts = {}, errors = 0;
@@ -213,12 +301,13 @@ export const VIEWER_HTML = `<!doctype html>
         var services = el('td');
         Object.keys(counts).sort().forEach(function (name) { services.appendChild(chip(name + ' ' + counts[name], colors[name])); });
         var rootName = root ? trace.processes[root.processID].serviceName + ': ' + root.operationName : '?';
-        body.appendChild(el('tr', { class: 'trace-row', 'data-trace-id': trace.traceID },
+        body.appendChild(el('tr', { class: 'trace-row', 'data-trace-id': trace.traceID, 'data-status': errors ? 'error' : 'ok', 'data-duration-us': String(bounds.duration) },
           el('td', null, el('a', { href: '/trace/' + trace.traceID, text: rootName }), ' ',
             el('span', { class: 'mono muted', text: trace.traceID.slice(0, 8) })),
           services,
-          el('td', null, String(trace.spans.length), errors ? el('span', { class: 'err-badge', text: ' (' + errors + ' error' + (errors > 1 ? 's' : '') + ')' }) : null),
-          el('td', { text: fmtDuration(bounds.duration) }),
+          el('td', { text: String(trace.spans.length) }),
+          el('td', { class: 'status-cell' }, errors ? el('span', { class: 'err-badge', text: plural(errors, 'error') }) : el('span', { class: 'ok', text: 'ok' })),
+          el('td', { class: 'duration-cell', text: fmtDuration(bounds.duration) }),
           el('td', { text: fmtTime(bounds.start) })));
       });
     }).catch(function (e) { status.textContent = ''; status.appendChild(el('span', { class: 'error-text', text: 'Cannot list traces: ' + e.message })); });
@@ -233,7 +322,7 @@ export const VIEWER_HTML = `<!doctype html>
   }
 
   function drawTrace(trace) {
-    var rows = layout(trace), bounds = traceBounds(trace), colors = serviceColors(trace);
+    var rows = layout(trace), bounds = traceBounds(trace), colors = serviceColors(trace), analysis = analyse(trace);
     var root = rows[0].span;
     document.title = trace.processes[root.processID].serviceName + ': ' + root.operationName;
     var legend = el('span');
@@ -250,15 +339,18 @@ export const VIEWER_HTML = `<!doctype html>
       var s = row.span, service = trace.processes[s.processID].serviceName, error = isError(s);
       var left = (s.startTime - bounds.start) / bounds.duration * 100;
       var width = s.duration / bounds.duration * 100;
-      var label = el('span', { class: 'bar-label', text: fmtDuration(s.duration) });
+      var self = analysis.self[s.spanID], critical = analysis.critical[s.spanID] === true;
+      var label = el('span', { class: 'bar-label', text: fmtDuration(s.duration) + (self < s.duration ? ' · self ' + fmtDuration(self) : '') });
       label.style[left + width > 85 ? 'right' : 'left'] = left + width > 85 ? (100 - left + 0.5) + '%' : (left + width + 0.5) + '%';
       var node = el('div', {
-        class: 'span-row' + (error ? ' error' : ''), id: 'span-' + s.spanID,
+        class: 'span-row' + (error ? ' error' : '') + (critical ? ' critical' : ''), id: 'span-' + s.spanID,
+        'data-self-us': String(self), 'data-critical': critical ? 'true' : 'false',
         'data-span-id': s.spanID, 'data-parent-span-id': parentOf(s) || '', 'data-service': service,
         'data-operation': s.operationName, 'data-depth': String(row.depth), 'data-status': error ? 'error' : (tagValue(s, 'otel.status_code') || 'unset').toLowerCase(),
         role: 'button', tabindex: '0', title: service + ': ' + s.operationName,
       },
         el('div', { class: 'name', style: 'padding-left:' + (8 + row.depth * 16) + 'px' },
+          el('span', { class: 'cp-mark', title: critical ? 'on the critical path' : '', text: critical ? '◆' : '' }),
           el('span', { class: 'svc', style: 'color:' + colors[service], text: service }),
           el('span', { class: 'op', text: s.operationName }),
           error ? el('span', { class: 'status error-text', text: '⚠ error' }) : null),
@@ -285,9 +377,12 @@ export const VIEWER_HTML = `<!doctype html>
         el('span', { class: 'mono', text: 'trace ' + trace.traceID }),
         el('span', { text: 'started ' + fmtTime(bounds.start) }),
         el('span', { text: 'duration ' + fmtDuration(bounds.duration) }),
-        el('span', { text: trace.spans.length + ' spans, ' + services + ' service' + (services > 1 ? 's' : '') }),
-        errors ? el('span', { class: 'err-badge', text: errors + ' error' + (errors > 1 ? 's' : '') }) : null,
+        el('span', { text: plural(trace.spans.length, 'span') + ', ' + plural(services, 'service') }),
+        errors ? el('span', { class: 'err-badge', text: plural(errors, 'error') }) : null,
+        el('a', { id: 'download-json', href: '/api/traces/' + trace.traceID, download: 'trace-' + trace.traceID + '.json', text: 'Download JSON' }),
         legend),
+      el('p', { class: 'muted legend-note' }, el('span', { class: 'cp-mark', text: '◆' }),
+        ' critical path: the spans the first root span waited on, end to end. “self”: time in a span not covered by its children.'),
       waterfall));
 
     var wanted = /^#span-([0-9a-f]+)$/.exec(location.hash);
@@ -307,7 +402,7 @@ export const VIEWER_HTML = `<!doctype html>
     var parts = [
       el('div', null, el('strong', { text: service + ': ' + s.operationName }), ' ',
         el('span', { class: 'mono muted', text: 'span ' + s.spanID }), ' ',
-        el('span', { class: 'muted', text: '+' + fmtDuration(s.startTime - bounds.start) + ', ' + fmtDuration(s.duration) })),
+        el('span', { class: 'muted', text: '+' + fmtDuration(s.startTime - bounds.start) + ', ' + fmtDuration(s.duration) + ', self ' + fmtDuration(analyse(trace).self[s.spanID]) })),
       el('h3', { text: 'Tags' }), kvTable(s.tags),
     ];
     if (s.logs.length) {

@@ -3,6 +3,8 @@ export interface ProgressCounts {
   readonly total: number;
   readonly errors: number;
   readonly elapsedMs: number;
+  /** The sending phase's time bound (--duration), when it may end before `total`. */
+  readonly maxDurationMs?: number;
 }
 
 export interface ProgressReporter {
@@ -23,7 +25,7 @@ export function progressReporter(stream: NodeJS.WritableStream & { isTTY?: boole
   let open = false;
   const format = (c: ProgressCounts): string => {
     const rate = c.elapsedMs > 0 ? (c.sent / c.elapsedMs) * 1000 : 0;
-    return `sent ${c.sent}/${c.total}  errors ${c.errors}  ${rate.toFixed(1)} req/s  ${(c.elapsedMs / 1000).toFixed(1)} s`;
+    return `sent ${c.sent}/${c.total}  errors ${c.errors}  ${rate.toFixed(1)} req/s  ${(c.elapsedMs / 1000).toFixed(1)} s${eta(c, rate)}`;
   };
   const endLine = (): void => {
     if (open) stream.write('\n');
@@ -45,4 +47,14 @@ export function progressReporter(stream: NodeJS.WritableStream & { isTTY?: boole
     },
     done: endLine,
   };
+}
+
+/** Time left at the rate so far, or to the --duration bound when that comes first. */
+export function eta(c: ProgressCounts, ratePerS: number): string {
+  if (c.sent >= c.total) return '';
+  const byCount = ratePerS > 0 ? (c.total - c.sent) / ratePerS : Number.POSITIVE_INFINITY;
+  const byTime = c.maxDurationMs === undefined ? Number.POSITIVE_INFINITY : Math.max(0, (c.maxDurationMs - c.elapsedMs) / 1000);
+  const left = Math.min(byCount, byTime);
+  if (!Number.isFinite(left)) return '  ETA –';
+  return `  ETA ${left >= 60 ? `${Math.floor(left / 60)} min ${Math.round(left % 60)} s` : `${Math.ceil(left)} s`}`;
 }

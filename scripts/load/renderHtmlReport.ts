@@ -1,5 +1,6 @@
 import type { HistogramBucket } from './histogram';
 import type { LatencyStats } from './latencyStats';
+import { lineChartSvg } from './lineChartSvg';
 import type { LoadSummary } from './summarizeLoad';
 import { traceApiUrl, traceViewerUrl } from './traceQueryClient';
 
@@ -17,7 +18,7 @@ body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:
 h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em}
 table{border-collapse:collapse}th,td{padding:.25em .8em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
 th{font-weight:600;background:#f6f6f6}.ok{color:#186a18;font-weight:700}.bad{color:#b00020;font-weight:700}
-code,a{font-family:ui-monospace,monospace;font-size:12px}a.api{color:#777}svg text{font:11px system-ui,sans-serif;fill:#444}
+code,a{font-family:ui-monospace,monospace;font-size:12px}.bar{display:inline-block;height:6px;min-width:1px}a.api{color:#777}svg text{font:11px system-ui,sans-serif;fill:#444}
 </style></head><body>
 <h1>Load test: <span class="${s.ok ? 'ok' : 'bad'}">${s.ok ? 'OK' : 'FAILED'}</span></h1>
 <p>${esc(s.target)} — started ${esc(s.startedAt)}, traces from <code>${esc(s.traces)}</code></p>
@@ -31,25 +32,54 @@ ${row('end-to-end (ms)', `${stats(s.endToEndMs)} <br><small>client span start �
 ${row('traces complete', `${v.complete} / ${v.checked}`)}
 ${row(`processed (from ${v.processedFrom})`, `${v.processed} / ${v.checked}`)}
 </table>
+<h2>Latency over time</h2>
+${lineChartSvg(
+  [
+    { name: 'p50', color: '#4a7bd0', points: s.timeline.map((p) => [p.atS, p.p50Ms] as const) },
+    { name: 'p99', color: '#d9822b', points: s.timeline.map((p) => [p.atS, p.p99Ms] as const) },
+  ],
+  { label: 'latency over time', xUnit: 's', yUnit: 'ms' },
+)}
+<h2>Throughput over time</h2>
+${lineChartSvg(
+  [
+    { name: 'answered/s', color: '#4a7bd0', bars: true, points: s.timeline.map((p) => [p.atS, p.answeredPerS] as const) },
+    { name: 'failed/s', color: '#b00020', bars: true, points: s.timeline.map((p) => [p.atS, p.errorsPerS] as const) },
+  ],
+  { label: 'throughput over time', xUnit: 's', yUnit: 'req/s' },
+)}
 <h2>Request latency</h2>
-${histogramSvg(s.latencyHistogram)}
+${histogramSvg(s.latencyHistogram, 1000, 260, 'request latency histogram')}
+<h2>End-to-end latency</h2>
+<p><small>client span start → processOrder span end, from each trace</small></p>
+${histogramSvg(s.endToEndHistogram, 1000, 260, 'end-to-end latency histogram')}
+<h2>Time per span name</h2>
+${spanTable(s)}
+<h2>Slowest ${s.slowest.length} of ${s.accepted} accepted</h2>
+<table id="slowest"><tr><th>trace</th><th>order</th><th>latency ms</th><th>end-to-end ms</th><th>complete</th></tr>
+${s.slowest.map((o) => `<tr><td>${traceLinks(o.traceId)}</td><td><code>${esc(o.orderId)}</code></td><td>${o.latencyMs.toFixed(1)}</td><td>${o.endToEndMs === undefined ? '–' : o.endToEndMs.toFixed(1)}</td><td class="${o.complete ? 'ok' : 'bad'}">${o.complete ? 'yes' : 'no'}</td></tr>`).join('\n')}
+</table>
+${
+  s.failureCount
+    ? `<h2>Failed requests (${s.failures.length === s.failureCount ? 'all' : `first ${s.failures.length} of`} ${s.failureCount})</h2>
+<table id="failures"><tr><th>trace</th><th>request</th><th>error</th><th>latency ms</th></tr>
+${s.failures.map((f) => `<tr><td>${f.traceId ? traceLinks(f.traceId) : '–'}</td><td>#${f.index}</td><td>${esc(f.error)}${f.message ? `<br><small>${esc(f.message)}</small>` : ''}</td><td>${f.latencyMs.toFixed(1)}</td></tr>`).join('\n')}
+</table>`
+    : ''
+}
 ${
   v.broken.length
-    ? `<h2>Incomplete or unprocessed (first ${v.broken.length} of ${v.brokenCount})</h2><table><tr><th>trace</th><th>order</th><th>missing</th></tr>
+    ? `<h2>Incomplete or unprocessed (first ${v.broken.length} of ${v.brokenCount})</h2><table id="broken"><tr><th>trace</th><th>order</th><th>missing</th></tr>
 ${v.broken.map((b) => `<tr><td>${traceLinks(b.traceId)}</td><td><code>${esc(b.orderId)}</code></td><td>${b.missing.map(esc).join('<br>')}</td></tr>`).join('\n')}</table>`
     : ''
 }
-<h2>Traces (${s.sample.length} of ${v.checked})</h2>
-<table><tr><th>trace</th><th>order</th><th>latency ms</th><th>complete</th></tr>
-${s.sample.map((o) => `<tr><td>${traceLinks(o.traceId)}</td><td><code>${esc(o.orderId)}</code></td><td>${o.latencyMs.toFixed(1)}</td><td class="${o.complete ? 'ok' : 'bad'}">${o.complete ? 'yes' : 'no'}</td></tr>`).join('\n')}
-</table>
 </body></html>
 `;
 }
 
 /** Bars on a linear axis, labelled in ms; inline so the report works offline. */
-export function histogramSvg(buckets: readonly HistogramBucket[], width = 1000, height = 260): string {
-  if (buckets.length === 0) return '<p>no requests</p>';
+export function histogramSvg(buckets: readonly HistogramBucket[], width = 1000, height = 260, label = 'latency histogram'): string {
+  if (buckets.length === 0) return '<p>no data</p>';
   const left = 50;
   const bottom = 30;
   const top = 10;
@@ -68,10 +98,20 @@ export function histogramSvg(buckets: readonly HistogramBucket[], width = 1000, 
   const labels = buckets
     .map((b, i) => (i % step === 0 ? `<text x="${(left + i * barW).toFixed(1)}" y="${height - 12}">${b.from}</text>` : ''))
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="latency histogram">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="${esc(label)}">
 <line x1="${left}" y1="${top + plotH}" x2="${width - 10}" y2="${top + plotH}" stroke="#999"/>
 <text x="4" y="${top + 10}">${maxCount}</text><text x="4" y="${top + plotH}">0</text>
 ${bars}${labels}<text x="${width - 60}" y="${height - 2}">ms</text></svg>`;
+}
+
+/** p50/p99 per span name with a bar to scale, most total time first. */
+function spanTable(s: LoadSummary): string {
+  if (s.spanTimes.length === 0) return '<p>no traces checked</p>';
+  const max = Math.max(...s.spanTimes.map((t) => t.p99Ms), 0.001);
+  const bar = (ms: number, color: string): string => `<span class="bar" style="width:${((ms / max) * 300).toFixed(0)}px;background:${color}"></span>`;
+  return `<table id="span-times"><tr><th>span name</th><th>count</th><th>p50 ms</th><th>p99 ms</th><th></th></tr>
+${s.spanTimes.map((t) => `<tr><td><code>${esc(t.name)}</code></td><td>${t.count}</td><td>${t.p50Ms.toFixed(1)}</td><td>${t.p99Ms.toFixed(1)}</td><td>${bar(t.p50Ms, '#4a7bd0')}<br>${bar(t.p99Ms, '#d9822b')}</td></tr>`).join('\n')}
+</table>`;
 }
 
 function stats(l: LatencyStats): string {

@@ -43,7 +43,7 @@ export async function runLoadTest(settings: LoadTestSettings, progress: Progress
       (result) => {
         sent++;
         if (result.error) errors++;
-        progress.update({ sent, total, errors, elapsedMs: Date.now() - started });
+        progress.update({ sent, total, errors, elapsedMs: Date.now() - started, maxDurationMs: settings.maxDurationMs });
       },
     );
     progress.done();

@@ -2,6 +2,10 @@ import type { HistogramBucket } from './histogram';
 import { histogram } from './histogram';
 import type { LatencyStats } from './latencyStats';
 import { latencyStats } from './latencyStats';
+import type { TimelinePoint } from './loadTimeline';
+import { loadTimeline } from './loadTimeline';
+import type { SpanTimeStats } from './spanTimeStats';
+import { spanTimeStats } from './spanTimeStats';
 import type { OrderResult } from './sendOrder';
 import type { OrderVerification } from './verifyOrders';
 
@@ -42,6 +46,16 @@ export interface LoadSummary {
   };
   /** Up to `sampleSize` accepted orders (broken ones first) for the report's links. */
   readonly sample: readonly { readonly orderId: string; readonly traceId: string; readonly latencyMs: number; readonly complete: boolean }[];
+  /** The `slowestCount` slowest accepted orders, slowest first. */
+  readonly slowest: readonly { readonly orderId: string; readonly traceId: string; readonly latencyMs: number; readonly endToEndMs: number | undefined; readonly complete: boolean }[];
+  /** Every failed request (up to `failureLimit`), with the trace its client span started. */
+  readonly failures: readonly { readonly index: number; readonly traceId: string | undefined; readonly error: string; readonly message: string | undefined; readonly latencyMs: number }[];
+  readonly failureCount: number;
+  /** Throughput and latency over the sending phase. */
+  readonly timeline: readonly TimelinePoint[];
+  readonly endToEndHistogram: readonly HistogramBucket[];
+  /** Duration of each span name over every checked trace. */
+  readonly spanTimes: readonly SpanTimeStats[];
   readonly maxErrorRate: number;
   readonly ok: boolean;
 }
@@ -57,6 +71,8 @@ export interface SummaryInput {
   readonly maxErrorRate: number;
   readonly brokenLimit?: number;
   readonly sampleSize?: number;
+  readonly slowestCount?: number;
+  readonly failureLimit?: number;
 }
 
 /** Pure: figures for the table, the JSON and the HTML report. */
@@ -75,6 +91,9 @@ export function summarizeLoad(input: SummaryInput): LoadSummary {
   const sample = [...broken, ...verifications.filter((v) => v.check.complete && v.processed)]
     .slice(0, input.sampleSize ?? 100)
     .map((v) => ({ orderId: v.orderId, traceId: v.traceId, latencyMs: byOrder.get(v.orderId)?.latencyMs ?? NaN, complete: v.check.complete && v.processed }));
+  const endToEnd = verifications.flatMap((v) => (v.check.endToEndMs === undefined ? [] : [v.check.endToEndMs]));
+  const byVerification = new Map(verifications.map((v) => [v.orderId, v]));
+  const failed_ = results.filter((r) => r.error);
   return {
     target: input.target,
     traces: input.traces,
@@ -87,7 +106,7 @@ export function summarizeLoad(input: SummaryInput): LoadSummary {
     throughput: results.length / durationS,
     latencyMs: latencyStats(latencies),
     latencyHistogram: histogram(latencies),
-    endToEndMs: latencyStats(verifications.flatMap((v) => (v.check.endToEndMs === undefined ? [] : [v.check.endToEndMs]))),
+    endToEndMs: latencyStats(endToEnd),
     verification: {
       checked: verifications.length,
       complete: complete.length,
@@ -99,6 +118,21 @@ export function summarizeLoad(input: SummaryInput): LoadSummary {
       broken: broken.slice(0, input.brokenLimit ?? 5).map((v) => ({ traceId: v.traceId, orderId: v.orderId, missing: v.check.missing })),
     },
     sample,
+    slowest: results
+      .filter((r) => !r.error && r.orderId && r.traceId)
+      .sort((a, b) => b.latencyMs - a.latencyMs)
+      .slice(0, input.slowestCount ?? 20)
+      .map((r) => {
+        const v = byVerification.get(r.orderId!);
+        return { orderId: r.orderId!, traceId: r.traceId!, latencyMs: r.latencyMs, endToEndMs: v?.check.endToEndMs, complete: v ? v.check.complete && v.processed : false };
+      }),
+    failures: failed_
+      .slice(0, input.failureLimit ?? 1000)
+      .map((r) => ({ index: r.index, traceId: r.traceId, error: r.error!, message: r.message, latencyMs: r.latencyMs })),
+    failureCount: failed_.length,
+    timeline: loadTimeline(results, input.startedAt, input.endedAt),
+    endToEndHistogram: histogram(endToEnd),
+    spanTimes: spanTimeStats(verifications.flatMap((v) => v.check.spanTimes ?? [])),
     maxErrorRate: input.maxErrorRate,
     ok: results.length > 0 && errorRate <= input.maxErrorRate && broken.length === 0,
   };

@@ -29,6 +29,8 @@ export interface BannerFacts {
   readonly readyMs: number;
   readonly reused: { readonly pubsub: boolean; readonly firestore: boolean };
   readonly emulators: EmulatorBackend;
+  /** Files holding every log line, when the window shows a summary. */
+  readonly logFiles?: readonly string[];
 }
 
 export const SAMPLE_ORDER = '{"customerId":"c-1","items":[{"sku":"sku-1","quantity":2,"unitPrice":9.5}],"currency":"EUR"}';
@@ -49,7 +51,8 @@ export function formatBanner(f: BannerFacts): string {
     `  Firestore      ${f.urls.firestore}${f.reused.firestore ? '  (reused from FIRESTORE_EMULATOR_HOST)' : ''}`,
     `  emulators      ${f.emulators.backend === 'google' ? "Google's (gcloud)" : 'bundled (in-process)'}: ${f.emulators.why}`,
     `  OTLP           ${f.urls.otlpGrpc} (gRPC)  ${f.urls.otlpHttp} (HTTP)`,
-    `  traces         ${viewer}`,
+    ...(f.exporter === 'otlp' ? [`  traces         ${viewer}`] : []),
+    ...(f.logFiles?.length ? [`  logs           ${f.logFiles.join('  ')}`, '                 (below: a summary every 10 s, warnings and errors in full; --raw-logs for every line)'] : []),
     '',
     '  post an order:',
     `    curl -s -X POST ${localhost(f.urls.createOrder)} -H 'content-type: application/json' -d '${SAMPLE_ORDER}'`,

@@ -34,6 +34,8 @@ export interface StackOptions {
   readonly readyTimeoutMs: number;
   /** How long a function may take to exit after SIGTERM before it is killed. */
   readonly stopTimeoutMs: number;
+  /** Every function log line in the window as it comes, instead of a summary per interval. */
+  readonly rawLogs: boolean;
   readonly help: boolean;
 }
 
@@ -87,6 +89,9 @@ Options (0 = any free port):
   --project ID          project id  (default $GOOGLE_CLOUD_PROJECT or demo-orders)
   --topic NAME          orders topic (default $ORDERS_TOPIC or orders)
   --ready-timeout-ms N  wait this long for each function to answer (default 30000)
+  --raw-logs            print every function log line as it comes (default: a summary
+                        every 10 s, warnings and errors in full; all lines in
+                        .stack/logs/; on with --exporter console)
   -h, --help            this text
 
 Environment: PUBSUB_EMULATOR_HOST / FIRESTORE_EMULATOR_HOST (host:port) reuse an
@@ -114,6 +119,7 @@ export function parseStackOptions(
       project: { type: 'string' },
       topic: { type: 'string' },
       'ready-timeout-ms': { type: 'string' },
+      'raw-logs': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     (message) => new StackOptionsError(message),
@@ -153,6 +159,8 @@ export function parseStackOptions(
     firestoreEmulatorHost: hostPort('FIRESTORE_EMULATOR_HOST', env.FIRESTORE_EMULATOR_HOST, usageError),
     readyTimeoutMs,
     stopTimeoutMs: 5_000,
+    // With the console exporter the spans are the output worth reading.
+    rawLogs: values['raw-logs'] === true || exporter === 'console',
     help: values.help === true,
   };
 }

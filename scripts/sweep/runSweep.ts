@@ -3,7 +3,7 @@
    in place first), so the dependencies are required only after initTracing. */
 import { loadConfig } from '../../shared/config';
 import { republishPending } from '../../shared/orders/republishPending';
-import { initTracing } from '../../shared/telemetry/tracing';
+import { initTracing } from '../../shared/tracing/tracing';
 import type { SweepOptions } from './parseSweepOptions';
 
 /**
@@ -18,9 +18,9 @@ export async function runSweep(options: SweepOptions, env: NodeJS.ProcessEnv = p
   // Against the emulators alone, Google auth has nothing to look up: no metadata-server probe.
   if (env.FIRESTORE_EMULATOR_HOST && env.PUBSUB_EMULATOR_HOST) env.METADATA_SERVER_DETECTION ??= 'none';
   const config = loadConfig({ OTEL_SERVICE_NAME: 'order-sweeper', ...env }, []);
-  const tracing = initTracing(config);
+  const tracing = initTracing(config.tracing);
   const { createDependencies } = require('../../functions/dependencies') as typeof import('../../functions/dependencies');
-  const deps = createDependencies(config, tracing);
+  const deps = createDependencies(config);
   const mode = options.dryRun ? ' (dry run: nothing changes)' : '';
   out(`Sweeping ${config.ordersCollection} for unpublished orders older than ${options.olderThanMs} ms, at most ${options.limit}${mode}`);
   try {

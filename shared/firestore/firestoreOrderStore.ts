@@ -4,7 +4,7 @@ import type { DocumentData, Firestore } from '@google-cloud/firestore';
 import { DependencyError, PoisonMessageError } from '../errors';
 import type { Order } from '../order';
 import type { CreateResult, MarkProcessedResult, OrderStore } from '../orderStore';
-import { TRACER_NAME } from '../telemetry/startTracing';
+import { ORDERS_TRACER_NAME } from '../ordersTracer';
 import { withDeadline } from '../withDeadline';
 
 const ALREADY_EXISTS = 6;
@@ -21,7 +21,7 @@ const DB_SYSTEM = 'gcp.firestore';
  * The document is its own outbox: `published` is false until the publish is recorded.
  */
 export class FirestoreOrderStore implements OrderStore {
-  private readonly tracer = trace.getTracer(TRACER_NAME);
+  private readonly tracer = trace.getTracer(ORDERS_TRACER_NAME);
 
   constructor(
     private readonly db: Firestore,

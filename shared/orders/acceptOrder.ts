@@ -6,7 +6,7 @@ import type { Order } from '../order';
 import type { OrderPublisher } from '../orderPublisher';
 import type { OrderStore } from '../orderStore';
 import { parseOrderInput } from '../orderSchema';
-import type { Logger } from '../telemetry/structuredLogger';
+import type { Logger } from '../tracing/structuredLogger';
 import { IdempotencyConflictError, OrderInFlightError, OrderNotPublishedError } from './acceptErrors';
 import { orderIdForKey } from './idempotencyKey';
 import { orderFingerprint } from './orderFingerprint';

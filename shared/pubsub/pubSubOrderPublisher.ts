@@ -3,8 +3,8 @@ import type { Topic } from '@google-cloud/pubsub';
 import { DependencyError } from '../errors';
 import type { OrderMessage } from '../order';
 import type { OrderPublisher, PublishOptions } from '../orderPublisher';
-import { injectIntoAttributes } from '../telemetry/messageContext';
-import { TRACER_NAME } from '../telemetry/startTracing';
+import { injectIntoAttributes } from '../tracing/messageContext';
+import { ORDERS_TRACER_NAME } from '../ordersTracer';
 import { withDeadline } from '../withDeadline';
 
 /**
@@ -13,7 +13,7 @@ import { withDeadline } from '../withDeadline';
  * use the Pub/Sub library's own tracing).
  */
 export class PubSubOrderPublisher implements OrderPublisher {
-  private readonly tracer = trace.getTracer(TRACER_NAME);
+  private readonly tracer = trace.getTracer(ORDERS_TRACER_NAME);
   /** `projects/P/topics/orders` → `orders`, as spans name the destination. */
   private readonly topicName: string;
 

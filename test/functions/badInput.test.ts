@@ -41,9 +41,9 @@ before(async () => {
     OTEL_SERVICE_NAME: 'bad-input-under-test',
     MAX_BODY_BYTES: String(MAX_BODY_BYTES),
   });
-  const { initTracing } = require('../../shared/telemetry/tracing') as typeof import('../../shared/telemetry/tracing');
+  const { initTracing } = require('../../shared/tracing/tracing') as typeof import('../../shared/tracing/tracing');
   const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
-  initTracing(loadConfig(process.env), { exporter });
+  initTracing(loadConfig(process.env).tracing, { exporter });
   require('../../functions/index');
   const { getTestServer } = require('@google-cloud/functions-framework/testing') as typeof import('@google-cloud/functions-framework/testing');
   server = getTestServer('createOrder');

@@ -143,7 +143,7 @@ async function traceStored(collector: Collector, traceId: string): Promise<boole
 function telemetryLines(lines: readonly string[], from: number): TelemetryLine[] {
   return lines
     .slice(from)
-    .filter((line) => line.includes('"orders-telemetry"'))
+    .filter((line) => line.includes('"gcf-tracing"'))
     .map((line) => JSON.parse(line) as TelemetryLine);
 }
 

@@ -24,22 +24,22 @@ let server: Server;
 
 before(() => {
   const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
-  const { initTracing } = require('../../shared/telemetry/tracing') as typeof import('../../shared/telemetry/tracing');
+  const { initTracing } = require('../../shared/tracing/tracing') as typeof import('../../shared/tracing/tracing');
   const config = loadConfig({ FLUSH_TIMEOUT_MS: String(FLUSH_TIMEOUT_MS) }, []);
-  const tracing = initTracing(config, { exporter: hangingExporter });
+  initTracing(config.tracing, { exporter: hangingExporter });
+  const { wrapHttp } = require('../../shared/tracing') as typeof import('../../shared/tracing');
   const { http } = require('@google-cloud/functions-framework') as typeof import('@google-cloud/functions-framework');
   const { createOrderHandler } = require('../../functions/createOrder') as typeof import('../../functions/createOrder');
   http(
     'createOrderWithDeadExporter',
-    createOrderHandler({
+    wrapHttp(createOrderHandler({
       config,
-      tracing,
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
       store: new InMemoryOrderStore(),
       publisher: { publish: async () => '1' },
       newOrderId: () => 'o-1',
       now: () => new Date(),
-    }),
+    })),
   );
   const { getTestServer } = require('@google-cloud/functions-framework/testing') as typeof import('@google-cloud/functions-framework/testing');
   server = getTestServer('createOrderWithDeadExporter');

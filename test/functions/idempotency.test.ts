@@ -16,7 +16,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
 import request from 'supertest';
 import type { Dependencies } from '../../functions/dependencies';
-import type { Tracing } from '../../shared/telemetry/startTracing';
+import type { Tracing } from '../../shared/tracing/startTracing';
 import { startEmulators } from '../support/startEmulators';
 import type { TestEmulators } from '../support/startEmulators';
 
@@ -51,14 +51,15 @@ before(async () => {
     OTEL_SERVICE_NAME: 'orders-under-test',
     FLUSH_TIMEOUT_MS: '5000',
   });
-  const { initTracing } = require('../../shared/telemetry/tracing') as typeof import('../../shared/telemetry/tracing');
+  const { initTracing } = require('../../shared/tracing/tracing') as typeof import('../../shared/tracing/tracing');
   const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
-  tracing = initTracing(loadConfig(process.env), { exporter });
+  tracing = initTracing(loadConfig(process.env).tracing, { exporter });
   require('../../functions/index');
   const { http } = require('@google-cloud/functions-framework') as typeof import('@google-cloud/functions-framework');
   const { createOrderHandler } = require('../../functions/createOrder') as typeof import('../../functions/createOrder');
   const { createDependencies } = require('../../functions/dependencies') as typeof import('../../functions/dependencies');
-  http('createOrderLinkMode', createOrderHandler(createDependencies(loadConfig({ ...process.env, TRACE_INCOMING_CONTEXT: 'link' }), tracing)));
+  const { wrapHttp } = require('../../shared/tracing') as typeof import('../../shared/tracing');
+  http('createOrderLinkMode', wrapHttp(createOrderHandler(createDependencies(loadConfig(process.env))), { incomingContext: 'link' }));
   const { getTestServer } = require('@google-cloud/functions-framework/testing') as typeof import('@google-cloud/functions-framework/testing');
   createOrder = getTestServer('createOrder');
   createOrderLinkMode = getTestServer('createOrderLinkMode');
@@ -121,8 +122,9 @@ function createOrderPublishingTo(name: string, topicName: string): { server: Ser
   const { createOrderHandler } = require('../../functions/createOrder') as typeof import('../../functions/createOrder');
   const { createDependencies } = require('../../functions/dependencies') as typeof import('../../functions/dependencies');
   const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
-  const deps = createDependencies(loadConfig({ ...process.env, ORDERS_TOPIC: topicName }), tracing);
-  http(name, createOrderHandler(deps));
+  const { wrapHttp } = require('../../shared/tracing') as typeof import('../../shared/tracing');
+  const deps = createDependencies(loadConfig({ ...process.env, ORDERS_TOPIC: topicName }));
+  http(name, wrapHttp(createOrderHandler(deps)));
   return { server: getTestServer(name), deps };
 }
 
@@ -318,7 +320,7 @@ test('link mode: a new root trace that links to the caller\'s span', async () =>
   assert.equal(server.links.length, 1);
   assert.equal(server.links[0]!.context.traceId, callerTrace);
   assert.equal(server.links[0]!.context.spanId, CLIENT_SPAN_ID);
-  assert.equal(server.links[0]!.attributes?.['orders.link.kind'], 'caller');
+  assert.equal(server.links[0]!.attributes?.['gcf_tracing.link.kind'], 'caller');
   const [message] = await messagesFor('orders', response.body.orderId);
   assert.match(message!.attributes.traceparent!, new RegExp(`^00-${response.body.traceId}-`), 'the message continues our trace, not the caller\'s');
   assert.equal((await orderDoc(response.body.orderId))?.traceId, response.body.traceId);

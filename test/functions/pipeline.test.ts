@@ -42,9 +42,9 @@ before(async () => {
     FLUSH_TIMEOUT_MS: '5000',
   });
   // Tracing with the in-memory exporter first, then the functions (as functions-framework loads them).
-  const { initTracing } = require('../../shared/telemetry/tracing') as typeof import('../../shared/telemetry/tracing');
+  const { initTracing } = require('../../shared/tracing/tracing') as typeof import('../../shared/tracing/tracing');
   const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
-  initTracing(loadConfig(process.env), { exporter });
+  initTracing(loadConfig(process.env).tracing, { exporter });
   require('../../functions/index');
   const { getTestServer } = require('@google-cloud/functions-framework/testing') as typeof import('@google-cloud/functions-framework/testing');
   createOrder = getTestServer('createOrder');
@@ -170,10 +170,10 @@ test('one order is one trace across both functions, each exported before its fun
   assert.equal(consumer.attributes['faas.invocation_id'], message.id);
   assert.equal(consumer.attributes['messaging.message.id'], message.id);
   assert.equal(consumer.attributes['orders.result'], 'processed');
-  assert.ok((consumer.attributes['orders.queue_delay_ms'] as number) >= 0, 'queue delay recorded');
+  assert.ok((consumer.attributes['gcf_tracing.queue_delay_ms'] as number) >= 0, 'queue delay recorded');
   const mark = one(childrenOf(allSpans, consumer), (s) => s.name === 'mark_processed orders', 'Firestore mark span');
   assert.ok(descendantsOf(allSpans, mark).some((s) => s.name === 'grpc.google.firestore.v1.Firestore/Commit'), 'gRPC Commit under mark_processed');
-  assert.ok(allSpans.every((s) => s.attributes['orders.span.ended_at_invocation_end'] === undefined), 'no span outlived its invocation');
+  assert.ok(allSpans.every((s) => s.attributes['gcf_tracing.span.ended_at_invocation_end'] === undefined), 'no span outlived its invocation');
 
   const order = (await db.collection('orders').doc(response.body.orderId).get()).data();
   assert.equal(order?.status, 'processed');

@@ -9,17 +9,15 @@ import { loadConfig } from '../../shared/config';
 import { DependencyError, PoisonMessageError } from '../../shared/errors';
 import type { OrderStore } from '../../shared/orderStore';
 import { InMemoryOrderStore } from '../support/inMemoryOrderStore';
-import { startTracing } from '../../shared/telemetry/startTracing';
 import type { Dependencies } from '../../functions/dependencies';
 import { processOrderHandler } from '../../functions/processOrder';
-import type { MessagePublishedData } from '../../functions/processOrder';
+import type { MessagePublishedData } from '../../shared/tracing';
 
 const config = loadConfig({ OTEL_TRACES_EXPORTER: 'none' }, []);
 
 function depsWith(markProcessed: OrderStore['markProcessed']): Dependencies {
   return {
     config,
-    tracing: startTracing(config),
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     store: Object.assign(new InMemoryOrderStore(), { markProcessed }),
     publisher: { publish: async () => '1' },

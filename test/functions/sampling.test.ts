@@ -39,9 +39,9 @@ before(async () => {
   });
   delete process.env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT;
   delete process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT;
-  const { initTracing } = require('../../shared/telemetry/tracing') as typeof import('../../shared/telemetry/tracing');
+  const { initTracing } = require('../../shared/tracing/tracing') as typeof import('../../shared/tracing/tracing');
   const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
-  initTracing(loadConfig(process.env), { exporter });
+  initTracing(loadConfig(process.env).tracing, { exporter });
   require('../../functions/index');
   const { getTestServer } = require('@google-cloud/functions-framework/testing') as typeof import('@google-cloud/functions-framework/testing');
   createOrder = getTestServer('createOrder');

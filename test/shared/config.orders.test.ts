@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../../shared/config';
 
 test('defaults: continue the caller\'s trace, 30 s in flight', () => {
   const config = loadConfig({}, []);
-  assert.equal(config.traceIncomingContext, 'continue');
+  assert.equal(config.tracing.traceIncomingContext, 'continue');
   assert.equal(config.idempotencyInFlightMs, 30_000);
 });
 
@@ -16,7 +16,7 @@ test('the in-flight window follows DEPENDENCY_TIMEOUT_MS unless set', () => {
 
 test('TRACE_INCOMING_CONTEXT and IDEMPOTENCY_IN_FLIGHT_MS are read', () => {
   const config = loadConfig({ TRACE_INCOMING_CONTEXT: 'Link', IDEMPOTENCY_IN_FLIGHT_MS: '5000' }, []);
-  assert.equal(config.traceIncomingContext, 'link');
+  assert.equal(config.tracing.traceIncomingContext, 'link');
   assert.equal(config.idempotencyInFlightMs, 5000);
 });
 

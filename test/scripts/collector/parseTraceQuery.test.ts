@@ -9,7 +9,7 @@ void describe('parseTraceQuery', () => {
     const parsed = parseTraceQuery(new URLSearchParams('service=s&operation=o&limit=5&start=10&end=20&minDuration=1ms&maxDuration=1.5s&tags={"a":"b"}&tag=c:d:e'), NOW);
     assert.deepEqual(parsed, {
       ok: true,
-      query: { service: 's', operation: 'o', startMicros: 10, endMicros: 20, minDurationMicros: 1000, maxDurationMicros: 1_500_000, tags: { a: 'b', c: 'd:e' }, limit: 5 },
+      query: { service: 's', operation: 'o', startMicros: 10, endMicros: 20, minDurationMicros: 1000, maxDurationMicros: 1_500_000, tags: { a: 'b', c: 'd:e' }, limit: 5, offset: 0, sort: '-start' },
     });
   });
 
@@ -25,7 +25,14 @@ void describe('parseTraceQuery', () => {
     assert.equal(lookback.query.startMicros, NOW - 2 * 86_400_000_000);
   });
 
-  for (const bad of ['limit=x', 'limit=-1', 'start=1.5', 'lookback=soon', 'minDuration=5', 'tags=[1]', 'tags={', 'tag=novalue']) {
+  void it('reads the viewer\'s paging and sort', () => {
+    const parsed = parseTraceQuery(new URLSearchParams('limit=100&offset=200&sort=-duration'), NOW);
+    assert.ok(parsed.ok);
+    assert.equal(parsed.query.offset, 200);
+    assert.equal(parsed.query.sort, '-duration');
+  });
+
+  for (const bad of ['offset=-1', 'offset=x', 'sort=size', 'sort=--start', 'limit=x', 'limit=-1', 'start=1.5', 'lookback=soon', 'minDuration=5', 'tags=[1]', 'tags={', 'tag=novalue']) {
     void it(`rejects ${bad}`, () => {
       const parsed = parseTraceQuery(new URLSearchParams(bad), NOW);
       assert.equal(parsed.ok, false);

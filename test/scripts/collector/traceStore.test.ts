@@ -65,6 +65,29 @@ void describe('TraceStore', () => {
     assert.deepEqual(ids({ ...ALL, minDurationMicros: 20_000 }), []);
   });
 
+  void it('sorts by duration, errors or spans, pages with offset, and counts every match', () => {
+    const store = new TraceStore(10);
+    const long = (traceNo: number, spanNo: number, startMillis: number, millis: number): StoredSpan => ({
+      ...span(traceNo, spanNo, 'a', startMillis),
+      endTimeUnixNano: (BigInt(startMillis + millis) * 1_000_000n).toString(),
+    });
+    store.add([long(1, 1, 1000, 50)]);
+    store.add([long(2, 2, 2000, 500), span(2, 3, 'a', 2001, { status: { code: 2, message: '' } }), span(2, 4, 'a', 2002)]);
+    store.add([long(3, 3, 3000, 5)]);
+    const page = (query: Partial<Parameters<TraceStore['search']>[0]>): [string[], number] => {
+      const found = store.search({ ...ALL, ...query });
+      return [found.traces.map((t) => t[0]?.traceId.replace(/^0+/, '') ?? ''), found.total];
+    };
+    assert.deepEqual(page({}), [['3', '2', '1'], 3]);
+    assert.deepEqual(page({ sort: 'start' }), [['1', '2', '3'], 3]);
+    assert.deepEqual(page({ sort: '-duration' }), [['2', '1', '3'], 3]);
+    assert.deepEqual(page({ sort: 'duration' }), [['3', '1', '2'], 3]);
+    assert.deepEqual(page({ sort: '-errors' }), [['2', '3', '1'], 3], 'ties: latest first');
+    assert.deepEqual(page({ sort: '-spans', limit: 1 }), [['2'], 3]);
+    assert.deepEqual(page({ sort: '-duration', limit: 2, offset: 1 }), [['1', '3'], 3]);
+    assert.deepEqual(page({ offset: 5 }), [[], 3]);
+  });
+
   void it('indexes operations with their span kind', () => {
     const store = new TraceStore(10);
     store.add([span(1, 2, 'a', 1000, { kind: 2 }), span(1, 1, 'a', 1000)]);

@@ -45,7 +45,13 @@ function replace(trace: JaegerTraceLike, spanId: string, change: Partial<JaegerS
 }
 
 test('a complete trace passes, with end-to-end time and the process result', () => {
-  assert.deepEqual(checkTrace(COMPLETE, EXPECT), { complete: true, missing: [], endToEndMs: 40, processResult: 'processed' });
+  const check = checkTrace(COMPLETE, EXPECT);
+  assert.deepEqual({ ...check, spanTimes: undefined }, { complete: true, missing: [], endToEndMs: 40, processResult: 'processed', spanTimes: undefined });
+  assert.deepEqual(
+    check.spanTimes,
+    COMPLETE.spans.map((s) => ({ name: s.operationName, ms: s.duration / 1000 })),
+    'every span with its duration, for the report',
+  );
 });
 
 test('a trace id Jaeger printed without leading zeros still matches', () => {

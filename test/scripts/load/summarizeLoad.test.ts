@@ -63,14 +63,36 @@ test('text table names the broken traces and what they lack', () => {
   assert.match(text, /result: FAILED/);
 });
 
-test('HTML report is self-contained, has the histogram and links to each trace', () => {
+test('HTML report is self-contained: charts over time, both histograms, span times, the slowest and every failure linked', () => {
   const html = renderHtmlReport(summarizeLoad({ ...BASE, verifications: [verified(1, true), verified(3, false)], maxErrorRate: 0 }));
   assert.match(html, /^<!doctype html>/);
-  assert.match(html, /<svg [^>]*aria-label="latency histogram"/);
+  for (const chart of ['latency over time', 'throughput over time', 'request latency histogram', 'end-to-end latency histogram']) {
+    assert.match(html, new RegExp(`<svg [^>]*aria-label="${chart}"`));
+  }
   assert.equal((html.match(/<rect /g) ?? []).length > 0, true);
   assert.ok(html.includes(`href="http://127.0.0.1:16686/trace/${'0'.repeat(31)}3"`));
   assert.ok(html.includes(`href="http://127.0.0.1:16686/api/traces/${'0'.repeat(31)}1"`));
+  const slowest = /<table id="slowest">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+  assert.deepEqual([...slowest.matchAll(/<code>(o-\d)<\/code>/g)].map((m) => m[1]), ['o-3', 'o-2', 'o-1'], 'slowest first');
+  const failures = /<table id="failures">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+  assert.ok(failures.includes(`/trace/${'0'.repeat(31)}4"`) && failures.includes(`/trace/${'0'.repeat(31)}5"`), 'both failures linked');
+  assert.match(html, /Failed requests \(all 2\)/);
   assert.doesNotMatch(html, /<script|https?:\/\/(?!127\.0\.0\.1|www\.w3\.org)/);
+});
+
+test('slowest N, every failure, timeline and span times', () => {
+  const results = [result(1, 10), result(2, 200), result(3, 30), result(4, 40, 'http 503')].map((r, i) => ({ ...r, startedAt: i * 1000 }));
+  const verifications = [1, 2, 3].map((i) => ({ ...verified(i, true), check: { ...verified(i, true).check, spanTimes: [{ name: 'POST /', ms: i * 10 }, { name: 'send orders', ms: 1 }] } }));
+  const s = summarizeLoad({ ...BASE, results, startedAt: 0, endedAt: 4000, verifications, maxErrorRate: 1, slowestCount: 2 });
+  assert.deepEqual(s.slowest.map((o) => [o.orderId, o.latencyMs, o.endToEndMs]), [['o-2', 200, 102], ['o-3', 30, 103]]);
+  assert.deepEqual(s.failures.map((f) => [f.index, f.error]), [[4, 'http 503']]);
+  assert.equal(s.timeline.length, 4);
+  assert.deepEqual(s.timeline.map((p) => [p.atS, p.answeredPerS, p.errorsPerS]), [[0, 1, 0], [1, 1, 0], [2, 1, 0], [3, 1, 1]]);
+  assert.deepEqual(s.timeline.map((p) => p.p50Ms), [10, 200, 30, 40]);
+  assert.deepEqual(s.spanTimes.map((t) => [t.name, t.count, t.p50Ms, t.p99Ms]), [['POST /', 3, 20, 30], ['send orders', 3, 1, 1]]);
+  const tail = summarizeLoad({ ...BASE, results, startedAt: 0, endedAt: 4200, verifications, maxErrorRate: 1 }).timeline;
+  assert.deepEqual(tail.map((p) => [p.atS, Math.round(p.answeredPerS * 100) / 100]), [[0, 1], [1, 1], [2, 1], [3, 0.83]], 'a 0.2 s tail joins the last interval');
+  assert.deepEqual(s.endToEndHistogram.reduce((n, b) => n + b.count, 0), 3);
 });
 
 test('HTML escapes what it prints', () => {

@@ -164,6 +164,6 @@ void describe("this repository's .gcloudignore", () => {
     const top = new Set(['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']);
     const stray = files.filter((f) => !top.has(f) && !/^(functions|shared)\/.+\.ts$/.test(f));
     assert.deepEqual(stray, []);
-    for (const needed of [...top, 'functions/index.ts', 'shared/telemetry/register.ts']) assert.ok(files.includes(needed), `${needed} is uploaded`);
+    for (const needed of [...top, 'functions/index.ts', 'shared/tracing/register.ts']) assert.ok(files.includes(needed), `${needed} is uploaded`);
   });
 });

@@ -76,6 +76,12 @@ function load(over: LoadOverrides): LoadSummary {
     endToEndMs: { count: 12_000, mean: 40, p50: 30, p90: 60, p99: 200, max: 900 },
     verification: { checked: 12_000, complete: 12_000, incomplete: 0, processed: 12_000, notProcessed: 0, processedFrom: 'firestore', brokenCount: 0, broken: [] },
     sample: [],
+    slowest: [],
+    failures: [],
+    failureCount: 0,
+    timeline: [],
+    endToEndHistogram: [],
+    spanTimes: [],
     maxErrorRate: 0,
     ok: true,
   };

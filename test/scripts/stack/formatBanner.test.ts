@@ -44,5 +44,12 @@ void describe('formatBanner', () => {
     assert.match(banner, /127\.0\.0\.1:8085 {2}\(reused from PUBSUB_EMULATOR_HOST\)/);
     assert.doesNotMatch(banner, /api\/traces/);
     assert.match(banner, /emulators {6}bundled \(in-process\): Google's not available: gcloud is not on PATH/);
+    assert.doesNotMatch(banner, /16686/, 'no viewer: nothing arrives there with --exporter console');
+  });
+
+  void it('names the log files when the window summarises', () => {
+    const banner = formatBanner({ urls: URLS, exporter: 'otlp', readyMs: 1000, reused: { pubsub: false, firestore: false }, emulators: BUNDLED, logFiles: ['.stack/logs/createOrder.log', '.stack/logs/processOrder.log'] });
+    assert.match(banner, /^ {2}logs {11}\.stack\/logs\/createOrder\.log {2}\.stack\/logs\/processOrder\.log$/m);
+    assert.match(banner, /--raw-logs for every line/);
   });
 });

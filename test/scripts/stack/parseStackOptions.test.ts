@@ -16,6 +16,7 @@ const DEFAULTS: StackOptions = {
   firestoreEmulatorHost: undefined,
   readyTimeoutMs: 30_000,
   stopTimeoutMs: 5_000,
+  rawLogs: false,
   help: false,
 };
 
@@ -33,7 +34,8 @@ const GOOD: readonly { name: string; argv: string[]; env?: NodeJS.ProcessEnv; wa
     argv: ['--create-port=0', '--process-port=0', '--pubsub-port=0', '--firestore-port=0', '--otlp-grpc-port=0', '--otlp-http-port=0', '--query-port=0'],
     want: { ports: { createOrder: 0, processOrder: 0, pubsub: 0, firestore: 0, otlpGrpc: 0, otlpHttp: 0, query: 0 } },
   },
-  { name: '--exporter console', argv: ['--exporter', 'console'], want: { exporter: 'console' } },
+  { name: '--exporter console (its spans are the output: raw logs)', argv: ['--exporter', 'console'], want: { exporter: 'console', rawLogs: true } },
+  { name: '--raw-logs', argv: ['--raw-logs'], want: { rawLogs: true } },
   { name: '--exporter none', argv: ['--exporter=none'], want: { exporter: 'none' } },
   { name: '--emulators google', argv: ['--emulators', 'google'], want: { emulators: 'google' } },
   { name: '--emulators=bundled', argv: ['--emulators=bundled'], want: { emulators: 'bundled' } },

@@ -1,0 +1,134 @@
+/* eslint-disable @typescript-eslint/no-require-imports --
+   The SDK, instrumentations and detectors are required only when tracing is on, so
+   the untraced baseline (OTEL_SDK_DISABLED=true) pays nothing for them at cold start. */
+import { trace } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { FlushCoordinator } from './flushCoordinator';
+import type { FlushOutcome } from './flushCoordinator';
+import { InvocationSpanTracker } from './invocationSpans';
+import type { FlushMode, TracingConfig } from './tracingConfig';
+import { createSpanProcessor } from './createSpanProcessor';
+import { instrumentModules } from './instrumentModules';
+import { TRACER_NAME } from './names';
+
+export { TRACER_NAME };
+
+export interface Tracing {
+  /** False when OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none: no spans are recorded. */
+  readonly enabled: boolean;
+  readonly tracer: Tracer;
+  readonly flushTimeoutMs: number;
+  /** `before-response`: each invocation flushes before it answers; `background`: export off the request path. */
+  readonly flushMode: FlushMode;
+  /** The settings it was started with. */
+  readonly config: TracingConfig;
+  /** Exports every ended span, sharing in-flight flushes; bounded by the flush deadline. */
+  flush(timeoutMs?: number): Promise<FlushOutcome>;
+  /** Flushes and stops the provider; runs once. */
+  shutdown(): Promise<void>;
+}
+
+export interface TracingOptions {
+  /** Replaces the configured exporter (tests use an in-memory one), still batched. */
+  readonly exporter?: SpanExporter;
+}
+
+// Our exporter's own RPCs (OTLP Export, Cloud Trace BatchWriteSpans) are never traced:
+// the processors already suppress tracing around export, this also covers a direct call.
+const EXPORTER_GRPC_METHODS = /^(Export|BatchWriteSpans)$/;
+// Token and metadata fetches of Google's auth library.
+const AUTH_HOSTS = new Set(['metadata.google.internal', '169.254.169.254', 'oauth2.googleapis.com', 'sts.googleapis.com']);
+
+/**
+ * Sets up tracing for this process. Must run before any Google client library is
+ * loaded: the gRPC patch must be in place before they build their gRPC clients.
+ */
+export function startTracing(config: TracingConfig, options: TracingOptions = {}): Tracing {
+  const processor = config.sdkDisabled ? undefined : createSpanProcessor(config, options.exporter);
+  if (processor === undefined) return disabledTracing(config);
+
+  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
+  const { CompositePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  const { CloudPropagator } = require('@google-cloud/opentelemetry-cloud-trace-propagator') as typeof import('@google-cloud/opentelemetry-cloud-trace-propagator');
+  const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof import('@opentelemetry/instrumentation-grpc');
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+
+  const provider = new NodeTracerProvider({
+    resource: createResource(config),
+    sampler: createSampler(config),
+    // Explicit, so our default applies; config already took the standard variables into account.
+    spanLimits: { attributeValueLengthLimit: config.attributeValueLengthLimit },
+    // The tracker comes first so it sees every span start before anything exports it.
+    spanProcessors: [new InvocationSpanTracker(), processor],
+  });
+  provider.register({
+    // Both are injected. On extraction a later propagator overrides an earlier one, so
+    // W3C trace context comes last to take precedence; Cloud Trace's X-Cloud-Trace-Context
+    // is the fallback for callers (Google front ends, older clients) that send only it.
+    propagator: new CompositePropagator({ propagators: [new CloudPropagator(), new W3CTraceContextPropagator()] }),
+  });
+  instrumentModules(provider, () => [
+    // enabled: false: instrumentModules() patches the modules itself (see there for why).
+    new GrpcInstrumentation({ enabled: false, ignoreGrpcMethods: [EXPORTER_GRPC_METHODS] }),
+    new HttpInstrumentation({
+      enabled: false,
+      // Our function wrapper makes the server span itself, so it can end it and flush
+      // before the response leaves; an instrumentation span would end after the
+      // response and be left for a later invocation to export.
+      disableIncomingRequestInstrumentation: true,
+      ignoreOutgoingRequestHook: (request) => AUTH_HOSTS.has(String(request.hostname ?? request.host ?? '').split(':')[0] ?? ''),
+    }),
+  ]);
+
+  const coordinator = new FlushCoordinator(() => provider.forceFlush(), config.flushTimeoutMs);
+  let shutdown: Promise<void> | undefined;
+  return {
+    enabled: true,
+    tracer: trace.getTracer(TRACER_NAME),
+    flushTimeoutMs: config.flushTimeoutMs,
+    flushMode: config.flushMode,
+    config,
+    flush: (timeoutMs) => coordinator.flush(timeoutMs),
+    shutdown: () => (shutdown ??= provider.shutdown()),
+  };
+}
+
+function createResource(config: TracingConfig): import('@opentelemetry/resources').Resource {
+  const { defaultResource, detectResources, envDetector, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  let resource = defaultResource()
+    .merge(resourceFromAttributes({ 'service.name': config.serviceName, 'faas.name': config.serviceName }))
+    // The Telemetry API files spans under the project named by this resource attribute.
+    .merge(config.tracesExporter === 'gcp_otlp' ? resourceFromAttributes({ 'gcp.project_id': config.projectId }) : null)
+    // OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME keep their standard meaning.
+    .merge(detectResources({ detectors: [envDetector] }));
+  if (config.onGcp) {
+    // Only on the platform: off it, the detector would stall start-up probing a metadata server.
+    const { gcpDetector } = require('@opentelemetry/resource-detector-gcp') as typeof import('@opentelemetry/resource-detector-gcp');
+    resource = resource.merge(detectResources({ detectors: [gcpDetector] }));
+  }
+  return resource;
+}
+
+/**
+ * The configured sampler. The parent-based ones follow the caller's sampled flag (Google's
+ * front end decides for requests without one); the ratio applies only to new root traces.
+ */
+function createSampler(config: TracingConfig): import('@opentelemetry/sdk-trace-base').Sampler {
+  const { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const { name, ratio } = config.sampler;
+  const root = name.endsWith('traceidratio') ? new TraceIdRatioBasedSampler(ratio) : name.endsWith('always_off') ? new AlwaysOffSampler() : new AlwaysOnSampler();
+  return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
+}
+
+function disabledTracing(config: TracingConfig): Tracing {
+  return {
+    enabled: false,
+    tracer: trace.getTracer(TRACER_NAME),
+    flushTimeoutMs: config.flushTimeoutMs,
+    flushMode: config.flushMode,
+    config,
+    flush: () => Promise.resolve('flushed'),
+    shutdown: () => Promise.resolve(),
+  };
+}
