@@ -2,7 +2,7 @@ import { INVALID_SPAN_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api'
 import type { Span } from '@opentelemetry/api';
 import type { HttpFunction, Request } from '@google-cloud/functions-framework';
 import { DependencyError, ValidationError } from '../shared/errors';
-import { IdempotencyConflictError, OrderInFlightError, OrderNotPublishedError } from '../shared/orders/acceptErrors';
+import { IdempotencyConflictError, OrderInFlightError, OrderNotPublishedError, OrderOutcomeUnknownError } from '../shared/orders/acceptErrors';
 import { acceptOrder } from '../shared/orders/acceptOrder';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from '../shared/orders/idempotencyKey';
 import type { Dependencies } from './dependencies';
@@ -76,6 +76,18 @@ function failureResponse(error: unknown, deps: Dependencies, span: Span): HttpRe
       ? 'the order is stored; retry with the same Idempotency-Key to complete it'
       : 'the order is stored and will be published by the recovery sweeper; a retry without an Idempotency-Key creates a second order';
     return { status: 503, headers: { 'Retry-After': '1' }, body: { error: error.message, dependency: 'pubsub', orderId: error.orderId, next } };
+  }
+  if (error instanceof OrderOutcomeUnknownError) {
+    span.setAttributes({ 'error.type': 'firestore', 'orders.order_id': error.orderId });
+    deps.log.error('order write unanswered; it may still be stored (then the sweeper publishes it)', { orderId: error.orderId, error });
+    const next = error.keyed
+      ? 'retry with the same Idempotency-Key: it completes this order if it was stored, or stores it'
+      : 'if the write landed, this order will be processed under this orderId; a retry without an Idempotency-Key may create a second order';
+    return {
+      status: 503,
+      headers: { 'Retry-After': '1' },
+      body: { error: error.message, dependency: 'firestore', orderId: error.orderId, outcome: 'unknown', next },
+    };
   }
   if (error instanceof DependencyError) {
     span.setAttribute('error.type', error.dependency);

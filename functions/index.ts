@@ -7,6 +7,8 @@ import { createOrderHandler } from './createOrder';
 import { createDependencies } from './dependencies';
 import { routeJsonParseErrorsToFunction } from './jsonBodyErrors';
 import { processOrderHandler } from './processOrder';
+import { createSweepDependencies } from './sweepDependencies';
+import { sweepOrdersHandler } from './sweepOrders';
 
 const config = loadConfig();
 routeJsonParseErrorsToFunction(config.maxBodyBytes);
@@ -14,3 +16,4 @@ const deps = createDependencies(config);
 
 http('createOrder', createOrderHandler(deps));
 cloudEvent<MessagePublishedData>('processOrder', processOrderHandler(deps));
+http('sweepOrders', sweepOrdersHandler(createSweepDependencies(deps)));

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Request } from '@google-cloud/functions-framework';
 
@@ -12,31 +13,34 @@ const PARSERS = ['json', 'text', 'urlencoded', 'raw'] as const;
 /**
  * functions-framework parses request bodies before the function runs: up to 1 GB each
  * (the platform stops at 32 MB), and a malformed one gets Express's HTML 400 outside any
- * span. Wrapping the factories of the body-parser it uses changes both for requests that
- * are not CloudEvents:
+ * span, with the parse error (which quotes the body) logged. Wrapping the factories of
+ * the body-parser it uses changes that for every request, whatever its headers (a
+ * `ce-id` header or a CloudEvents content type must not buy a way around the limits):
  *
- * - the body is read only up to `maxBodyBytes`, so a large body costs neither memory
- *   nor time (body-parser refuses it from its Content-Length before reading);
- * - every client error a parser raises (malformed JSON, too large, an unsupported
- *   charset or content encoding) reaches the function, which answers it as JSON inside
- *   its traced invocation.
+ * - HTTP functions: the body is read only up to `maxBodyBytes` (body-parser refuses it
+ *   from its Content-Length before reading), and every client error a parser raises
+ *   (malformed JSON, too large, an unsupported charset or content encoding) reaches the
+ *   function, which answers it as JSON inside its traced invocation.
+ * - CloudEvent functions: Pub/Sub's pushes keep room (up to the platform's 32 MB), and
+ *   what cannot be a push (not a POST, not JSON, malformed, too large) is answered here
+ *   with a 4xx JSON error before the framework turns it into an HTML 500.
  *
- * CloudEvent deliveries keep the framework's own limits and errors: a push body it
- * cannot read is a transport failure for Pub/Sub to retry, not an order. Must run before
- * the framework builds its server (it loads the function first, then builds it).
+ * Which kind a server serves is read from functions-framework's getServer, which is
+ * wrapped to say so while it builds the server (and so creates the parsers). Must run
+ * before the framework builds its server (it loads the function first, then builds it).
  */
 export function routeJsonParseErrorsToFunction(maxBodyBytes: number): void {
   const frameworkEntry = require.resolve('@google-cloud/functions-framework');
+  watchServerSignatureType(path.join(path.dirname(frameworkEntry), 'server.js'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const bodyParser = require(require.resolve('body-parser', { paths: [frameworkEntry] })) as Record<(typeof PARSERS)[number], ParserFactory>;
   for (const name of PARSERS) {
     const original = bodyParser[name];
     if (original[WRAPPED]) continue;
     const wrapped: ParserFactory = (options) => {
-      const framework = original(options);
+      if (buildingSignatureType === 'cloudevent' || buildingSignatureType === 'event') return cloudEventParser(original, options, name === 'raw');
       const bounded = original({ ...options, limit: maxBodyBytes });
       return (req, res, next) => {
-        if (isCloudEvent(req)) return framework(req, res, next);
         bounded(req, res, (error?: unknown) => {
           if (!isClientError(error)) return next(error);
           const parseError: JsonParseError = { message: withoutBodyExcerpt(error.message), status: statusOf(error) };
@@ -50,10 +54,60 @@ export function routeJsonParseErrorsToFunction(maxBodyBytes: number): void {
   }
 }
 
-/** A binary-mode (ce-* headers) or structured-mode CloudEvent. */
-function isCloudEvent(req: unknown): boolean {
-  const headers = (req as { headers?: Record<string, unknown> }).headers ?? {};
-  return headers['ce-id'] !== undefined || String(headers['content-type'] ?? '').startsWith('application/cloudevents+json');
+// A Pub/Sub push carries at most 10 MB of data, base64 in JSON: under the platform's 32 MB.
+const CLOUD_EVENT_BODY_LIMIT = 32 * 1024 * 1024;
+const JSON_TYPES = /^application\/(json|cloudevents\+json)\s*(;|$)/i;
+
+/** Signature type of the server functions-framework is building right now (undefined otherwise). */
+let buildingSignatureType: string | undefined;
+
+type ServerModule = { getServer: ((userFunction: unknown, options: { signatureType?: string }) => unknown) & { [WRAPPED]?: true } };
+
+function watchServerSignatureType(serverPath: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const server = require(serverPath) as ServerModule;
+  if (server.getServer[WRAPPED]) return;
+  const original = server.getServer;
+  const watched: ServerModule['getServer'] = (userFunction, options) => {
+    buildingSignatureType = options?.signatureType;
+    try {
+      return original(userFunction, options);
+    } finally {
+      buildingSignatureType = undefined;
+    }
+  };
+  watched[WRAPPED] = true;
+  server.getServer = watched;
+}
+
+/**
+ * A body parser for a CloudEvent function's server: the platform's limit, and a JSON
+ * 4xx for what cannot be a push delivery. The last parser (`raw`) also refuses other
+ * methods and media types, once the others have had their turn.
+ */
+function cloudEventParser(original: ParserFactory, options: Record<string, unknown> | undefined, last: boolean): Middleware {
+  const parser = original({ ...options, limit: CLOUD_EVENT_BODY_LIMIT });
+  return (req, res, next) => {
+    const answer = (status: number, error: string, headers: Record<string, string> = {}): void => {
+      drained(req as Readable, () => (res as JsonResponse).status(status).set(headers).json({ error }));
+    };
+    parser(req, res, (error?: unknown) => {
+      if (isClientError(error)) return answer(statusOf(error), `the push body cannot be read: ${withoutBodyExcerpt(error.message)}`);
+      if (error !== undefined || !last) return next(error);
+      const { method, headers } = req as { method?: string; headers: Record<string, string | undefined> };
+      if (method !== 'POST') return answer(405, `method ${method ?? '?'} not allowed; Pub/Sub pushes are POSTs`, { Allow: 'POST' });
+      if (!JSON_TYPES.test(headers['content-type'] ?? '')) {
+        return answer(415, `Content-Type must be application/json or application/cloudevents+json, got ${(headers['content-type'] ?? 'none').slice(0, 100)}`);
+      }
+      next();
+    });
+  };
+}
+
+interface JsonResponse {
+  status(code: number): JsonResponse;
+  set(headers: Record<string, string>): JsonResponse;
+  json(body: unknown): void;
 }
 
 function statusOf(error: { status: number }): JsonParseError['status'] {

@@ -1,5 +1,6 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { CloudEventFunction } from '@google-cloud/functions-framework';
+import { boundedId } from '../shared/boundedId';
 import { PoisonMessageError } from '../shared/errors';
 import { processOrderMessage } from '../shared/orders/processOrderMessage';
 import type { MessagePublishedData } from '../shared/tracing';
@@ -13,7 +14,8 @@ import type { Dependencies } from './dependencies';
 export function processOrderHandler(deps: Dependencies): CloudEventFunction<MessagePublishedData> {
   return async (event) => {
     const message = event.data?.message ?? {};
-    const messageId = message.messageId ?? event.id;
+    // Chosen by whoever sent the request: bounded before it reaches a log line or the store.
+    const messageId = boundedId(message.messageId ?? event.id);
     const span = trace.getActiveSpan();
     try {
       const { orderId, result } = await processOrderMessage(message.data, messageId, deps);

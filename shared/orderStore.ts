@@ -17,6 +17,8 @@ export interface OrderStore {
   markPublishFailed(orderId: string, failedAt: Date): Promise<void>;
   /** Orders not yet published and created before `createdBefore`, oldest first, at most `limit`. */
   listUnpublished(createdBefore: Date, limit: number): Promise<Order[]>;
+  /** Orders published (last) before `publishedBefore` and still `received`, oldest publish first, at most `limit`. */
+  listStuck(publishedBefore: Date, limit: number): Promise<Order[]>;
   /** Marks the order processed exactly once; a repeat changes nothing. Unknown order: PoisonMessageError. */
   markProcessed(orderId: string, messageId: string, processedAt: Date): Promise<MarkProcessedResult>;
 }

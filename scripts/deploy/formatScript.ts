@@ -20,7 +20,8 @@ export function formatScript(steps: readonly GcloudStep[], header: readonly stri
         lines.push(commandText(step.argv));
         break;
       case 'ensure':
-        lines.push(`${commandText(step.check)} >/dev/null 2>&1 ||`, `  ${commandText(step.create)}`);
+        if (step.existsWhen === 'prints') lines.push(`[ -n "$(${commandText(step.check)} 2>/dev/null)" ] ||`, `  ${commandText(step.create)}`);
+        else lines.push(`${commandText(step.check)} >/dev/null 2>&1 ||`, `  ${commandText(step.create)}`);
         break;
       case 'require':
         lines.push('# must succeed; otherwise:', ...step.hint.split('\n').map((h) => `#   ${h}`), `${commandText(step.check)} >/dev/null`);

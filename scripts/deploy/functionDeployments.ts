@@ -15,13 +15,14 @@ export interface FunctionDeployment {
   /** The Cloud Run function's name. */
   readonly name: string;
   /** The export in dist/functions/index.js. */
-  readonly entryPoint: 'createOrder' | 'processOrder';
+  readonly entryPoint: 'createOrder' | 'processOrder' | 'sweepOrders';
   /** Environment variables the function is deployed with; the rehearsal starts it with the same. */
   readonly env: Readonly<Record<string, string>>;
 }
 
 /**
- * The two functions as they are deployed. One source of truth for `npm run deploy`
+ * The three functions as they are deployed (the sweeper reads its settings' defaults and
+ * the dead-letter subscription's name from the same environment; see docs/recovery.md). One source of truth for `npm run deploy`
  * (which turns these into gcloud flags) and `npm run deploy:rehearse` (which starts
  * the uploaded bundle with exactly this environment).
  */
@@ -39,5 +40,6 @@ export function functionDeployments(settings: DeploySettings): readonly Function
   return [
     { name: 'create-order', entryPoint: 'createOrder', env },
     { name: 'process-order', entryPoint: 'processOrder', env },
+    { name: 'sweep-orders', entryPoint: 'sweepOrders', env },
   ];
 }

@@ -12,13 +12,21 @@ export type Argv = readonly Arg[];
  * - `run`: always runs; what it does is idempotent (enable, bind, deploy, update).
  *   `attempts` > 1 retries it after a pause (grants to a service account created moments ago).
  * - `ensure`: `check` (a describe) exits 0 when the resource exists; only otherwise `create` runs.
+ *   With `existsWhen: 'prints'` the check is a filtered list: the resource exists when it prints something.
  * - `require`: `check` must exit 0; if not, the deploy stops and prints `hint` (what we
  *   deliberately do not create for the user).
  * - `capture`: its trimmed stdout becomes the value `name` that later steps reference.
  */
 export type GcloudStep =
   | { readonly kind: 'run'; readonly title: string; readonly argv: Argv; readonly attempts?: number }
-  | { readonly kind: 'ensure'; readonly title: string; readonly check: Argv; readonly create: Argv }
+  | {
+      readonly kind: 'ensure';
+      readonly title: string;
+      readonly check: Argv;
+      readonly create: Argv;
+      /** `exit-0` (default): a describe; `prints`: a filtered list, which exits 0 either way and prints only what exists. */
+      readonly existsWhen?: 'exit-0' | 'prints';
+    }
   | { readonly kind: 'require'; readonly title: string; readonly check: Argv; readonly hint: string }
   | { readonly kind: 'capture'; readonly title: string; readonly name: string; readonly argv: Argv };
 

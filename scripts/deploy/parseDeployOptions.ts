@@ -15,9 +15,12 @@ export class DeployOptionsError extends Error {
 
 export const DEPLOY_HELP = `Usage: npm run deploy -- --project PROJECT --region REGION [options]
 
-Deploys createOrder (HTTP) and processOrder (Pub/Sub) as Cloud Run functions (2nd gen,
-Node.js 22) with gcloud, creating what is missing first: APIs, the topic, a dead-letter
-topic and subscription, one service account per function with only the roles it needs.
+Deploys createOrder (HTTP), processOrder (Pub/Sub) and the recovery sweeper sweep-orders
+(private HTTP, called every minute by a Cloud Scheduler job with an OIDC token of its own
+service account) as Cloud Run functions (2nd gen, Node.js 22) with gcloud, creating what
+is missing first: APIs, the topic, a dead-letter topic and the subscription the sweeper
+drains, the sweeper's Firestore indexes, one service account per function with only the
+roles it needs. See docs/recovery.md.
 Re-running is safe: existing resources are kept, bindings and deploys are re-applied.
 
 Options:

@@ -2,6 +2,7 @@ import type { FunctionDeployment, DeploySettings, ProductionExporter } from './f
 import { functionDeployments } from './functionDeployments';
 import type { Arg, Argv, GcloudStep } from './gcloudStep';
 import { arg, valueRef } from './gcloudStep';
+import { sweeperSteps } from './sweeperSteps';
 
 export interface DeployPlanInput extends DeploySettings {
   readonly allowUnauthenticated: boolean;
@@ -25,6 +26,9 @@ export const FUNCTION_SIZING: Readonly<Record<FunctionDeployment['entryPoint'], 
   // Firestore latency (and so its ack) short. 60 s covers the 10 s dependency bound,
   // the flush and retries inside the client.
   processOrder: { memory: '512Mi', cpu: '1', timeout: '60s', concurrency: 20, maxInstances: 10 },
+  // One pass a minute, one at a time: passes never run side by side on two instances.
+  // 300 s matches the scheduler job's attempt deadline.
+  sweepOrders: { memory: '512Mi', cpu: '1', timeout: '300s', concurrency: 1, maxInstances: 1 },
 };
 
 /** Eventarc's subscription hands a message to the dead-letter topic after this many failed pushes. */
@@ -44,6 +48,7 @@ export function requiredApis(exporter: ProductionExporter): readonly string[] {
     'cloudtrace.googleapis.com',
     ...(exporter === 'gcp_otlp' ? ['telemetry.googleapis.com'] : []),
     'iam.googleapis.com',
+    'cloudscheduler.googleapis.com',
   ];
 }
 
@@ -57,7 +62,7 @@ export function deployNames(settings: Pick<DeploySettings, 'project' | 'ordersTo
   const account = (fn: string) => `${fn}-fn`;
   return {
     deadLetterTopic: `${settings.ordersTopic}-dead-letter`,
-    // Dead letters stay here for inspection (gcloud pubsub subscriptions pull).
+    // Dead letters wait here for the recovery sweeper, which drains it every minute.
     deadLetterSubscription: `${settings.ordersTopic}-dead-letter-sub`,
     accountId: account,
     accountEmail: (fn: string) => `${account(fn)}@${settings.project}.iam.gserviceaccount.com`,
@@ -82,7 +87,7 @@ export const FRESH_ACCOUNT_ATTEMPTS = 4;
 export function planDeploy(input: DeployPlanInput): readonly GcloudStep[] {
   const { project, region, ordersTopic, exporter } = input;
   const names = deployNames(input);
-  const [createOrder, processOrder] = byEntryPoint(functionDeployments(input));
+  const [createOrder, processOrder, sweepOrders] = byEntryPoint(functionDeployments(input));
   const p = `--project=${project}`;
   const member = (fn: FunctionDeployment) => `--member=serviceAccount:${names.accountEmail(fn.name)}`;
   const pubsubAgent = arg`--member=serviceAccount:service-${PROJECT_NUMBER}@gcp-sa-pubsub.iam.gserviceaccount.com`;
@@ -112,14 +117,15 @@ export function planDeploy(input: DeployPlanInput): readonly GcloudStep[] {
     ensure(`Topic ${ordersTopic}`, ['pubsub', 'topics'], ordersTopic, [], p),
     ensure(`Dead-letter topic ${names.deadLetterTopic}`, ['pubsub', 'topics'], names.deadLetterTopic, [], p),
     ensure(
-      `Subscription ${names.deadLetterSubscription}: keeps dead letters for inspection`,
+      `Subscription ${names.deadLetterSubscription}: dead letters, drained by the recovery sweeper`,
       ['pubsub', 'subscriptions'],
       names.deadLetterSubscription,
-      // Kept a week, and never expires for lack of readers (the default is 31 days idle).
-      [`--topic=${names.deadLetterTopic}`, '--message-retention-duration=7d', '--expiration-period=never'],
+      // Kept a week, and never expires for lack of readers (the default is 31 days idle);
+      // 60 s to ack what a pass pulled.
+      [`--topic=${names.deadLetterTopic}`, '--message-retention-duration=7d', '--expiration-period=never', '--ack-deadline=60'],
       p,
     ),
-    ...[createOrder, processOrder].map((fn) => ({
+    ...[createOrder, processOrder, sweepOrders].map((fn) => ({
       kind: 'ensure' as const,
       title: `Service account of ${fn.name}`,
       check: ['gcloud', 'iam', 'service-accounts', 'describe', names.accountEmail(fn.name), p],
@@ -135,6 +141,8 @@ export function planDeploy(input: DeployPlanInput): readonly GcloudStep[] {
     },
     projectRole(processOrder, 'roles/datastore.user', 'mark orders processed'),
     projectRole(processOrder, traceRole(exporter), 'write spans'),
+    projectRole(sweepOrders, 'roles/datastore.user', 'find and mark orders to recover'),
+    projectRole(sweepOrders, traceRole(exporter), 'write spans'),
     {
       kind: 'run',
       // Granted automatically only in projects whose Pub/Sub service agent was made after
@@ -197,6 +205,15 @@ export function planDeploy(input: DeployPlanInput): readonly GcloudStep[] {
         p,
       ],
     },
+    ...sweeperSteps({
+      project,
+      region,
+      ordersTopic,
+      functionName: sweepOrders.name,
+      functionAccountEmail: names.accountEmail(sweepOrders.name),
+      deadLetterSubscription: names.deadLetterSubscription,
+      deployArgv: deployArgv(sweepOrders, input),
+    }),
     {
       kind: 'capture',
       name: 'CREATE_ORDER_URL',
@@ -215,13 +232,13 @@ function ensure(title: string, group: readonly string[], name: string, createFla
   };
 }
 
-function byEntryPoint(deployments: readonly FunctionDeployment[]): [FunctionDeployment, FunctionDeployment] {
+function byEntryPoint(deployments: readonly FunctionDeployment[]): [FunctionDeployment, FunctionDeployment, FunctionDeployment] {
   const find = (entryPoint: FunctionDeployment['entryPoint']) => {
     const found = deployments.find((d) => d.entryPoint === entryPoint);
     if (!found) throw new Error(`deploy plan: functionDeployments() has no ${entryPoint}`);
     return found;
   };
-  return [find('createOrder'), find('processOrder')];
+  return [find('createOrder'), find('processOrder'), find('sweepOrders')];
 }
 
 function deployArgv(fn: FunctionDeployment, input: DeployPlanInput): Argv {
@@ -230,7 +247,10 @@ function deployArgv(fn: FunctionDeployment, input: DeployPlanInput): Argv {
   const trigger =
     fn.entryPoint === 'createOrder'
       ? ['--trigger-http', input.allowUnauthenticated ? '--allow-unauthenticated' : '--no-allow-unauthenticated']
-      : [
+      : fn.entryPoint === 'sweepOrders'
+        ? // Private whatever --allow-unauthenticated says: only the scheduler's account may call it.
+          ['--trigger-http', '--no-allow-unauthenticated']
+        : [
           `--trigger-topic=${input.ordersTopic}`,
           // Throwing from processOrder means "retry"; without --retry the message would be dropped.
           '--retry',

@@ -80,7 +80,7 @@ export async function runSteps(steps: readonly GcloudStep[], deps: RunStepsDeps)
       }
       case 'ensure': {
         const check = await exec(step.check, 'quiet');
-        if (check.result.code === 0) {
+        if (check.result.code === 0 && (step.existsWhen !== 'prints' || check.result.stdout.trim() !== '')) {
           existing++;
           deps.log(`${pad} exists; not created`);
           break;

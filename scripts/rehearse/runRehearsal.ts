@@ -91,6 +91,11 @@ export async function runRehearsal(options: RehearseOptions, io: RehearsalIo): P
       died,
     ]);
     progress(`      202, order ${order.orderId}, trace ${order.traceId} complete, status processed`);
+    // The sweeper from the same bundle, as Cloud Scheduler calls it: one pass, settled.
+    const sweep = await fetch(stack.sweepUrl ?? '', { method: 'POST', signal: AbortSignal.timeout(60_000) });
+    const report = (await sweep.json().catch(() => undefined)) as { ok?: unknown } | undefined;
+    if (sweep.status !== 200 || report?.ok !== true) throw new RehearsalFailure(`the sweeper answered ${sweep.status}: ${JSON.stringify(report)?.slice(0, 300)}`);
+    progress('      sweep-orders: one pass, 200, nothing left over');
 
     progress(`[5/5] cold start: ${options.coldStarts} fresh process(es) per function, spawn → first 2xx`);
     const coldStartMs = { createOrder: [] as number[], processOrder: [] as number[] };

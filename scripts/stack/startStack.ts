@@ -11,7 +11,10 @@ import type { StackOptions } from './parseStackOptions';
 import { provisionPubSub } from './provisionPubSub';
 import { startCollectorProcess } from './startCollectorProcess';
 import { describeExit, startChild } from './startChild';
+import { localSweepEnv } from './localSweepEnv';
 import { startGoogleEmulator } from './startGoogleEmulator';
+import { startSweepSchedule } from './startSweepSchedule';
+import type { SweepSchedule } from './startSweepSchedule';
 import { superviseChild } from './superviseChild';
 import type { Supervisor } from './superviseChild';
 import { waitForHttp } from './waitForHttp';
@@ -24,8 +27,10 @@ export interface Stack {
   readonly reused: { readonly pubsub: boolean; readonly firestore: boolean };
   /** Whose emulators run (reused ones aside), and why, for the banner. */
   readonly emulators: EmulatorBackend;
+  /** The recovery sweeper function (private locally too: only the schedule calls it). */
+  readonly sweepUrl: string;
   /** pids of the function processes this stack spawned (current ones: a restart changes them). */
-  readonly pids: { readonly createOrder: number | undefined; readonly processOrder: number | undefined };
+  readonly pids: { readonly createOrder: number | undefined; readonly processOrder: number | undefined; readonly sweepOrders: number | undefined };
   /**
    * Settles (never rejects) when a part kept dying and its supervisor gave up, or an
    * emulator died; by then the rest of the stack is already closed.
@@ -96,6 +101,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
   // failure), then their supervisors.
   const children: { stop(): Promise<unknown> }[] = [];
   let closing: Promise<void> | undefined;
+  let sweepSchedule: SweepSchedule | undefined;
   let reportFailure: (err: Error) => void = () => undefined;
   const failure = new Promise<Error>((resolve) => {
     reportFailure = resolve;
@@ -103,6 +109,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
 
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      await sweepSchedule?.close();
       await Promise.all(children.map((c) => c.stop()));
       // Reverse start order: the collector goes last so the functions' final spans land.
       for (const service of [...services].reverse()) {
@@ -212,7 +219,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       viewer: `http://${collector.host}:${collector.queryPort}/`,
     };
 
-    const env = functionEnv(deps.env, options, urls);
+    const { env, intervalMs: sweepIntervalMs } = localSweepEnv(functionEnv(deps.env, options, urls));
     const spawnFunction = (target: string, port: number, extra: readonly string[]) => {
       const start = () => {
         const child = startChild({
@@ -251,20 +258,23 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
         : undefined;
     const createOrder = spawnFunction('createOrder', createPort, []);
     const processOrder = spawnFunction('processOrder', processPort, ['--signature-type=cloudevent']);
+    // The recovery sweeper, private: only the schedule below calls it, as Cloud Scheduler would.
+    const sweepUrl = `http://${host}:${await findFreePort(host)}/`;
+    const sweepOrders = spawnFunction('sweepOrders', Number(new URL(sweepUrl).port), []);
 
     // robots.txt: functions-framework answers it without running the function, so
     // readiness probes leave no spans behind. A function dying before it answers is a
     // start-up failure, not a crash to restart.
     await Promise.all(
-      [createOrder, processOrder].map((child, i) =>
-        waitForHttp(`${i === 0 ? urls.createOrder : urls.processOrder}robots.txt`, {
+      [createOrder, processOrder, sweepOrders].map((child, i) =>
+        waitForHttp(`${[urls.createOrder, urls.processOrder, sweepUrl][i]}robots.txt`, {
           part: child.name,
           timeoutMs: options.readyTimeoutMs,
           giveUp: () => (child.isRunning() ? undefined : 'exited'),
         }),
       ),
     );
-    const supervisors = [createOrder.supervise(), processOrder.supervise()];
+    const supervisors = [createOrder.supervise(), processOrder.supervise(), sweepOrders.supervise()];
     await warmUp;
 
     await deps.provisionPubSub({
@@ -276,15 +286,18 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       // The topic in the path is how functions-framework names the topic for a push
       // without ce-* headers (Google's emulator sends the plain {message, subscription}).
       pushEndpoint: `${urls.processOrder}projects/${options.projectId}/topics/${options.topic}`,
-      // 100 attempts (the service's maximum), not production's 5: locally a retry comes
-      // far sooner than Eventarc's 10-600 s, so 5 attempts were used up while a
-      // SIGKILLed processOrder restarted and what was pushed meanwhile went to the
-      // dead-letter topic (measured: 58 of 600 orders on the bundled emulator, 100 ms
-      // doubling; 95 of 100 messages on Google's, about one retry a second). Google's
-      // retryPolicy is no way out: it stalls redelivery (17 of 100 messages in 40 s).
-      maxDeliveryAttempts: 100,
+      // Bundled: Eventarc's retry policy (10-600 s) and 5 attempts, as deployed; the
+      // emulator honours the policy exactly, so a processOrder restart uses up one or two
+      // attempts, and what does dead-letter is republished by the sweeper's drain.
+      // Google's emulator stalls redelivery under a retry policy (17 of 100 messages in
+      // 40 s) and without one retries about once a second, so 5 attempts were used up
+      // during a restart (95 of 100 messages dead-lettered): there, no policy and 100
+      // attempts (the service's maximum).
+      ...(emulators.backend === 'google' ? { retryPolicy: null, maxDeliveryAttempts: 100 } : {}),
     });
 
+    sweepSchedule = startSweepSchedule({ url: sweepUrl, intervalMs: sweepIntervalMs, log: deps.log });
+    deps.log(`[stack] recovery sweeper on ${sweepUrl}, called every ${sweepIntervalMs} ms`);
     const readyMs = Date.now() - started;
     deps.log(`[stack] ready in ${readyMs} ms`);
     return {
@@ -292,12 +305,16 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       options,
       reused: { pubsub: Boolean(options.pubsubEmulatorHost), firestore: Boolean(options.firestoreEmulatorHost) },
       emulators,
+      sweepUrl,
       pids: {
         get createOrder() {
           return supervisors[0]!.pid;
         },
         get processOrder() {
           return supervisors[1]!.pid;
+        },
+        get sweepOrders() {
+          return supervisors[2]!.pid;
         },
       },
       failure,

@@ -9,6 +9,7 @@ import { withDeadline } from '../withDeadline';
 
 const ALREADY_EXISTS = 6;
 const NOT_FOUND = 5;
+const INVALID_ARGUMENT = 3;
 // The registry has no Firestore value yet; this follows the `gcp.spanner` pattern.
 const DB_SYSTEM = 'gcp.firestore';
 
@@ -72,6 +73,24 @@ export class FirestoreOrderStore implements OrderStore {
         .where('published', '==', false)
         .where('createdAt', '<', createdBefore)
         .orderBy('createdAt')
+        .limit(limit)
+        .get();
+      return snapshot.docs.map((doc) => toOrder(doc.data()));
+    });
+  }
+
+  /**
+   * Equality on `status` plus a range on `publishedAt` (absent until the first publish, so
+   * unpublished orders never match): composite index (status ASC, publishedAt ASC); the
+   * deploy creates it (see docs/recovery.md).
+   */
+  listStuck(publishedBefore: Date, limit: number): Promise<Order[]> {
+    return this.traced('list_stuck', '', async () => {
+      const snapshot = await this.db
+        .collection(this.collection)
+        .where('status', '==', 'received')
+        .where('publishedAt', '<', publishedBefore)
+        .orderBy('publishedAt')
         .limit(limit)
         .get();
       return snapshot.docs.map((doc) => toOrder(doc.data()));
@@ -153,5 +172,8 @@ function grpcCode(error: unknown): number | undefined {
 function toTypedError(operation: string, error: unknown): Error {
   if (error instanceof DependencyError || error instanceof PoisonMessageError) return error;
   const detail = error instanceof Error ? error.message : String(error);
-  return new DependencyError('firestore', `firestore: ${operation} failed: ${detail}`, true, { cause: error });
+  // Firestore refused the request itself (e.g. a reserved id such as `__x__`): the same
+  // request fails the same way every time, so no retry can fix it.
+  const retryable = grpcCode(error) !== INVALID_ARGUMENT;
+  return new DependencyError('firestore', `firestore: ${operation} failed: ${detail}`, retryable, { cause: error });
 }

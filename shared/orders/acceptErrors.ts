@@ -34,3 +34,21 @@ export class OrderNotPublishedError extends Error {
     super(detail, options);
   }
 }
+
+/**
+ * The write of a new order failed in a way that leaves its outcome unknown (a timeout,
+ * UNAVAILABLE): it may still land. If it does, the recovery sweeper publishes it like
+ * any stored order, so the answer names the order id, which is this order's only if it
+ * was stored. A retry with the same Idempotency-Key settles it.
+ */
+export class OrderOutcomeUnknownError extends Error {
+  override readonly name = 'OrderOutcomeUnknownError';
+  constructor(
+    readonly orderId: string,
+    readonly keyed: boolean,
+    options: { cause: unknown },
+  ) {
+    const detail = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(detail, options);
+  }
+}

@@ -1,13 +1,14 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { context, trace } from '@opentelemetry/api';
 import type { Link } from '@opentelemetry/api';
-import { ValidationError } from '../errors';
+import { DependencyError, ValidationError } from '../errors';
+import type { CreateResult } from '../orderStore';
 import type { Order } from '../order';
 import type { OrderPublisher } from '../orderPublisher';
 import type { OrderStore } from '../orderStore';
 import { parseOrderInput } from '../orderSchema';
 import type { Logger } from '../tracing/structuredLogger';
-import { IdempotencyConflictError, OrderInFlightError, OrderNotPublishedError } from './acceptErrors';
+import { IdempotencyConflictError, OrderInFlightError, OrderNotPublishedError, OrderOutcomeUnknownError } from './acceptErrors';
 import { orderIdForKey } from './idempotencyKey';
 import { orderFingerprint } from './orderFingerprint';
 import { captureTraceContext, orderTraceContext } from './orderTraceContext';
@@ -58,7 +59,9 @@ const POLL_MS = 50;
  * both stored and published; nothing accepted is ever deleted:
  *
  * - bad input: ValidationError, nothing written;
- * - the write fails: DependencyError, nothing published;
+ * - the write is refused: DependencyError, nothing stored or published;
+ * - the write times out or the store is unavailable: OrderOutcomeUnknownError with the
+ *   order id (the write may still land; the sweeper then publishes it);
  * - the publish fails: OrderNotPublishedError, the order is kept for a retry with the
  *   same key or for the sweeper (republishPending);
  * - same key, same order: the first request's answer (`replayed`), or this request
@@ -88,7 +91,7 @@ export async function acceptOrder(request: AcceptRequest, deps: AcceptOrderDeps)
     ...captureTraceContext(context.active()),
     published: false,
   };
-  if ((await deps.store.create(order)) === 'exists') return resolveRepeat(order, deps);
+  if ((await createOrUnknown(order, deps)) === 'exists') return resolveRepeat(order, deps);
   const messageId = await publishOrKeep(order, deps);
   return { orderId: order.orderId, traceId: order.traceId, messageId, outcome: 'created' };
 }
@@ -129,5 +132,15 @@ async function publishOrKeep(order: Order, deps: AcceptOrderDeps, links: Link[] 
       deps.log.warn('could not flag the failed publish; a retry waits until the order is no longer in flight', { orderId: order.orderId, error: markError });
     });
     throw new OrderNotPublishedError(order.orderId, order.keyed, { cause: error });
+  }
+}
+
+/** store.create; a failure a retry could fix may still have written the order: its outcome is unknown. */
+async function createOrUnknown(order: Order, deps: AcceptOrderDeps): Promise<CreateResult> {
+  try {
+    return await deps.store.create(order);
+  } catch (error) {
+    if (error instanceof DependencyError && error.retryable) throw new OrderOutcomeUnknownError(order.orderId, order.keyed, { cause: error });
+    throw error;
   }
 }

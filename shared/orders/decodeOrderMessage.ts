@@ -3,6 +3,8 @@ import type { OrderMessage } from '../order';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const ORDER_ID = /^[\w-]{1,128}$/;
+// Firestore reserves ids of the form __…__ (INVALID_ARGUMENT there, accepted by the emulator).
+const RESERVED_ID = /^__.*__$/;
 
 /** The order message inside a Pub/Sub message's base64 `data`. Anything else is poison. */
 export function decodeOrderMessage(data: unknown): OrderMessage {
@@ -15,7 +17,7 @@ export function decodeOrderMessage(data: unknown): OrderMessage {
     throw new PoisonMessageError('message data is not JSON');
   }
   const candidate = body as Partial<Record<keyof OrderMessage, unknown>> | null;
-  if (typeof candidate !== 'object' || candidate === null || typeof candidate.orderId !== 'string' || !ORDER_ID.test(candidate.orderId)) {
+  if (typeof candidate !== 'object' || candidate === null || typeof candidate.orderId !== 'string' || !ORDER_ID.test(candidate.orderId) || RESERVED_ID.test(candidate.orderId)) {
     throw new PoisonMessageError('message carries no valid orderId');
   }
   return {

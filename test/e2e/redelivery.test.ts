@@ -265,6 +265,8 @@ void describe('processOrder under real Pub/Sub redelivery', () => {
       subscription: SUBSCRIPTION,
       pushEndpoint: `http://127.0.0.1:${tap.port}/`,
       maxDeliveryAttempts: MAX_DELIVERY_ATTEMPTS,
+      // Short, so the test sees five attempts in seconds (the stack uses Eventarc's 10 s .. 600 s).
+      retryPolicy: { minimumBackoffMs: 100, maximumBackoffMs: 5000 },
     });
     pubsub = new PubSub({ projectId: PROJECT, apiEndpoint: `127.0.0.1:${pubsubEmulator.port}`, emulatorMode: true, universeDomain: 'googleapis.com' });
     topic = pubsub.topic(TOPIC);

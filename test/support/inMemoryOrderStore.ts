@@ -36,6 +36,13 @@ export class InMemoryOrderStore implements OrderStore {
       .slice(0, limit);
   }
 
+  async listStuck(publishedBefore: Date, limit: number): Promise<Order[]> {
+    return [...this.docs.values()]
+      .filter((order) => order.status === 'received' && order.publishedAt !== undefined && Date.parse(order.publishedAt) < publishedBefore.getTime())
+      .sort((a, b) => a.publishedAt!.localeCompare(b.publishedAt!))
+      .slice(0, limit);
+  }
+
   async markProcessed(orderId: string, _messageId?: string, _processedAt?: Date): Promise<MarkProcessedResult> {
     const order = this.docs.get(orderId);
     if (order === undefined) throw new PoisonMessageError(`order ${orderId} does not exist`);

@@ -67,6 +67,7 @@ export class OrderWorld {
       markPublished: (orderId, messageId, at) => gate('markPublished', () => real.markPublished(orderId, messageId, at)),
       markPublishFailed: (orderId, at) => gate('markPublishFailed', () => real.markPublishFailed(orderId, at)),
       listUnpublished: (before, limit) => real.listUnpublished(before, limit),
+      listStuck: (before, limit) => real.listStuck(before, limit),
       markProcessed: (orderId, messageId, at) => real.markProcessed(orderId, messageId, at),
     };
     const publisher: OrderPublisher = {

@@ -21,6 +21,7 @@ const CAPTURED = new Map([
   ['PROJECT_NUMBER', '123456789012'],
   ['TRIGGER', 'process-order-812377'],
   ['SUBSCRIPTION', 'eventarc-europe-west1-process-order-812377-sub-204'],
+  ['SWEEP_URL', 'https://europe-west1-fake.cloudfunctions.net/sweep-orders'],
   ['CREATE_ORDER_URL', 'https://europe-west1-fake.cloudfunctions.net/create-order'],
 ]);
 
@@ -108,6 +109,14 @@ test('first deploy: creates what is missing, in order, with the captured values 
     'functions describe process-order',
     'eventarc triggers describe process-order-812377',
     'pubsub subscriptions update eventarc-europe-west1-process-order-812377-sub-204',
+    'firestore indexes composite list',
+    'firestore indexes composite create',
+    'pubsub subscriptions add-iam-policy-binding orders-dead-letter-sub',
+    'functions deploy sweep-orders',
+    'iam service-accounts create sweep-scheduler',
+    'functions add-invoker-policy-binding sweep-orders',
+    'functions describe sweep-orders',
+    'scheduler jobs create http sweep-orders',
     'functions describe create-order',
   ].map((words) => indexOf(calls, words));
   assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)), `out of order: ${order.join(', ')}`);
@@ -131,11 +140,16 @@ test('first deploy: creates what is missing, in order, with the captured values 
     assert.ok(createOrder?.argv.includes(flag), flag);
   }
 
-  assert.match(r.stdout, /^\[1\/23\] gcloud projects describe my-orders-123 '--format=value\(projectNumber\)'$/m);
-  assert.match(r.stdout, /^\[23\/23\] gcloud functions describe create-order/m);
+  const job = calls.find((c) => commandWords(c.argv).startsWith('scheduler jobs create http'));
+  assert.ok(job?.argv.includes('--uri=https://europe-west1-fake.cloudfunctions.net/sweep-orders'));
+  assert.ok(job?.argv.includes('--oidc-token-audience=https://europe-west1-fake.cloudfunctions.net/sweep-orders'));
+  assert.equal(calls.filter((c) => commandWords(c.argv) === 'firestore indexes composite create').length, 2);
+
+  assert.match(r.stdout, /^\[1\/35\] gcloud projects describe my-orders-123 '--format=value\(projectNumber\)'$/m);
+  assert.match(r.stdout, /^\[35\/35\] gcloud functions describe create-order/m);
   // gcloud's own output is streamed through.
   assert.match(r.stdout, /fake gcloud: functions deploy create-order/);
-  assert.match(r.stdout, /Deployed\. 5 resources created, 0 already existed\./);
+  assert.match(r.stdout, /Deployed\. 10 resources created, 0 already existed\./);
   assert.match(r.stdout, /createOrder: https:\/\/europe-west1-fake\.cloudfunctions\.net\/create-order/);
   assert.match(r.stdout, /gcloud auth print-identity-token/);
 });
@@ -146,9 +160,10 @@ test('second deploy: everything exists, so no create runs; bindings and deploys 
   assert.ok(r.calls);
   assert.deepEqual(r.calls.map((c) => c.argv), expectedCalls(() => true).map((argv) => argv.slice(1)));
   assert.deepEqual(r.calls.filter((c) => c.argv.includes('create')), []);
-  assert.equal(r.calls.filter((c) => c.argv[2] === 'describe' && !c.argv.some((a) => a.startsWith('--format='))).length, 5 + 1);
-  assert.equal(r.calls.filter((c) => commandWords(c.argv).startsWith('functions deploy')).length, 2);
-  assert.match(r.stdout, /Deployed\. 0 resources created, 5 already existed\./);
+  assert.equal(r.calls.filter((c) => c.argv.includes('describe') && !c.argv.some((a) => a.startsWith('--format='))).length, 8 + 1);
+  assert.equal(r.calls.filter((c) => commandWords(c.argv) === 'firestore indexes composite list').length, 2);
+  assert.equal(r.calls.filter((c) => commandWords(c.argv).startsWith('functions deploy')).length, 3);
+  assert.match(r.stdout, /Deployed\. 0 resources created, 10 already existed\./);
 });
 
 test('a failing step stops the deploy: its exit code and error are shown, nothing after it runs, exit 1', async () => {
@@ -157,7 +172,7 @@ test('a failing step stops the deploy: its exit code and error are shown, nothin
   assert.ok(r.calls);
   assert.equal(commandWords(r.calls.at(-1)!.argv), 'functions deploy process-order');
   assert.equal(r.calls.filter((c) => commandWords(c.argv) === 'functions deploy process-order').length, 1);
-  assert.match(r.stderr, /Deploy stopped at step 16\/23: Deploy process-order .*\ngcloud exited with code 3:/);
+  assert.match(r.stderr, /Deploy stopped at step 19\/35: Deploy process-order .*\ngcloud exited with code 3:/);
   assert.match(r.stderr, /PERMISSION_DENIED: fake failure of "functions deploy process-order"/);
   assert.doesNotMatch(r.stdout, /Deployed\./);
 });

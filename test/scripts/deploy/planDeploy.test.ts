@@ -10,6 +10,8 @@ const REQUIRED = ['--project', 'my-orders-123', '--region', 'europe-west1'];
 const plan = (...flags: string[]) => planDeploy(parseDeployOptions([...REQUIRED, ...flags]));
 const CREATE_SA = 'create-order-fn@my-orders-123.iam.gserviceaccount.com';
 const PROCESS_SA = 'process-order-fn@my-orders-123.iam.gserviceaccount.com';
+const SWEEP_SA = 'sweep-orders-fn@my-orders-123.iam.gserviceaccount.com';
+const SCHEDULER_SA = 'sweep-scheduler@my-orders-123.iam.gserviceaccount.com';
 const PUBSUB_AGENT = 'service-$PROJECT_NUMBER@gcp-sa-pubsub.iam.gserviceaccount.com';
 
 /** An argv as plain strings, captured values written `$NAME`. */
@@ -50,16 +52,19 @@ test('the steps, in order: what each does and what it acts on', () => {
     plan().map((s) => `${s.kind}: ${stepCommands(s).map(words).join(' || ')}`),
     [
       'capture: projects describe my-orders-123',
-      'run: services enable cloudfunctions.googleapis.com run.googleapis.com cloudbuild.googleapis.com artifactregistry.googleapis.com eventarc.googleapis.com pubsub.googleapis.com firestore.googleapis.com cloudtrace.googleapis.com iam.googleapis.com',
+      'run: services enable cloudfunctions.googleapis.com run.googleapis.com cloudbuild.googleapis.com artifactregistry.googleapis.com eventarc.googleapis.com pubsub.googleapis.com firestore.googleapis.com cloudtrace.googleapis.com iam.googleapis.com cloudscheduler.googleapis.com',
       'require: firestore databases describe',
       'ensure: pubsub topics describe orders || pubsub topics create orders',
       'ensure: pubsub topics describe orders-dead-letter || pubsub topics create orders-dead-letter',
       'ensure: pubsub subscriptions describe orders-dead-letter-sub || pubsub subscriptions create orders-dead-letter-sub',
       `ensure: iam service-accounts describe ${CREATE_SA} || iam service-accounts create create-order-fn`,
       `ensure: iam service-accounts describe ${PROCESS_SA} || iam service-accounts create process-order-fn`,
+      `ensure: iam service-accounts describe ${SWEEP_SA} || iam service-accounts create sweep-orders-fn`,
       'run: projects add-iam-policy-binding my-orders-123',
       'run: projects add-iam-policy-binding my-orders-123',
       'run: pubsub topics add-iam-policy-binding orders',
+      'run: projects add-iam-policy-binding my-orders-123',
+      'run: projects add-iam-policy-binding my-orders-123',
       'run: projects add-iam-policy-binding my-orders-123',
       'run: projects add-iam-policy-binding my-orders-123',
       `run: iam service-accounts add-iam-policy-binding ${PROCESS_SA}`,
@@ -71,6 +76,15 @@ test('the steps, in order: what each does and what it acts on', () => {
       'run: pubsub topics add-iam-policy-binding orders-dead-letter',
       'run: pubsub subscriptions add-iam-policy-binding $SUBSCRIPTION',
       'run: pubsub subscriptions update $SUBSCRIPTION',
+      'ensure: firestore indexes composite list || firestore indexes composite create',
+      'ensure: firestore indexes composite list || firestore indexes composite create',
+      'run: pubsub topics add-iam-policy-binding orders',
+      'run: pubsub subscriptions add-iam-policy-binding orders-dead-letter-sub',
+      'run: functions deploy sweep-orders',
+      `ensure: iam service-accounts describe ${SCHEDULER_SA} || iam service-accounts create sweep-scheduler`,
+      'run: functions add-invoker-policy-binding sweep-orders',
+      'capture: functions describe sweep-orders',
+      'ensure: scheduler jobs describe sweep-orders || scheduler jobs create http sweep-orders',
       'capture: functions describe create-order',
     ],
   );
@@ -169,7 +183,14 @@ for (const c of flagCases) {
       for (const [key, value] of Object.entries(c.env)) assert.equal(env[key], value, key);
     }
     const trace = grants(steps).filter((g) => /trace/i.test(g.split(' ')[1]!));
-    assert.deepEqual(trace, [`${CREATE_SA} ${c.traceRole} projects my-orders-123`, `${PROCESS_SA} ${c.traceRole} projects my-orders-123`]);
+    assert.deepEqual(trace, [
+      `${CREATE_SA} ${c.traceRole} projects my-orders-123`,
+      `${PROCESS_SA} ${c.traceRole} projects my-orders-123`,
+      `${SWEEP_SA} ${c.traceRole} projects my-orders-123`,
+    ]);
+    // The sweeper is private whatever the flags.
+    const sweepOrders = deployOf(steps, 'sweep-orders');
+    assert.ok(sweepOrders.includes('--no-allow-unauthenticated') && !sweepOrders.includes('--allow-unauthenticated'));
     const enable = steps.find((s) => s.kind === 'run' && words(s.argv).startsWith('services enable'));
     assert.ok(enable && enable.kind === 'run');
     for (const api of c.apis.in) assert.ok(flat(enable.argv).includes(api), api);
@@ -188,10 +209,15 @@ test('each service account gets only the roles its function needs, on the narrow
     `${PUBSUB_AGENT} roles/iam.serviceAccountTokenCreator iam service-accounts ${PROCESS_SA}`,
     `${PUBSUB_AGENT} roles/pubsub.publisher pubsub topics orders-v2-dead-letter`,
     `${PUBSUB_AGENT} roles/pubsub.subscriber pubsub subscriptions $SUBSCRIPTION`,
+    `${SWEEP_SA} roles/cloudtrace.agent projects my-orders-123`,
+    `${SWEEP_SA} roles/datastore.user projects my-orders-123`,
+    `${SWEEP_SA} roles/pubsub.publisher pubsub topics orders-v2`,
+    `${SWEEP_SA} roles/pubsub.subscriber pubsub subscriptions orders-v2-dead-letter-sub`,
+    `${SCHEDULER_SA} roles/run.invoker functions sweep-orders`,
   ]);
 });
 
-test('dead letters: Eventarc subscription gets the policy, the dead-letter topic keeps them in a never-expiring subscription', () => {
+test('dead letters: Eventarc subscription gets the policy, the dead-letter topic keeps them in a never-expiring subscription the sweeper drains', () => {
   const steps = plan('--topic', 'orders-v2');
   const update = steps.find((s) => s.kind === 'run' && words(s.argv) === 'pubsub subscriptions update $SUBSCRIPTION');
   assert.ok(update && update.kind === 'run');
@@ -200,7 +226,7 @@ test('dead letters: Eventarc subscription gets the policy, the dead-letter topic
   assert.ok(keep && keep.kind === 'ensure');
   assert.deepEqual(flat(keep.create), [
     'gcloud', 'pubsub', 'subscriptions', 'create', 'orders-v2-dead-letter-sub',
-    '--topic=orders-v2-dead-letter', '--message-retention-duration=7d', '--expiration-period=never', '--project=my-orders-123',
+    '--topic=orders-v2-dead-letter', '--message-retention-duration=7d', '--expiration-period=never', '--ack-deadline=60', '--project=my-orders-123',
   ]); // prettier-ignore
   const trigger = steps.find((s) => s.kind === 'capture' && s.name === 'TRIGGER');
   const subscription = steps.find((s) => s.kind === 'capture' && s.name === 'SUBSCRIPTION');
@@ -219,7 +245,7 @@ test('every captured value is captured before a step uses it, and only once', ()
         captured.add(step.name);
       }
     }
-    assert.deepEqual([...captured], ['PROJECT_NUMBER', 'TRIGGER', 'SUBSCRIPTION', 'CREATE_ORDER_URL']);
+    assert.deepEqual([...captured], ['PROJECT_NUMBER', 'TRIGGER', 'SUBSCRIPTION', 'SWEEP_URL', 'CREATE_ORDER_URL']);
   }
 });
 
@@ -231,8 +257,13 @@ test('every command is gcloud, names the project, and every guarded create is ch
       // Never the gcloud config's project: `--project`, or the project itself as the resource.
       assert.ok(args.includes('--project=my-orders-123') || (args[1] === 'projects' && args[3] === 'my-orders-123'), args.join(' '));
     }
-    // A service account is described by its e-mail and created by its id.
-    if (step.kind === 'ensure') assert.equal(words(step.check).replace(' describe ', ' ').replace(/@.*/, ''), words(step.create).replace(' create ', ' '));
+    // A service account is described by its e-mail and created by its id; a scheduler job
+    // is created by type (`create http`); an index is found by a filtered list.
+    if (step.kind === 'ensure') {
+      const checked = words(step.check).replace(/ (describe|list)( |$)/, '$2').replace(/@.*/, '');
+      const created = words(step.create).replace(/ create( http)?( |$)/, '$2').replace(/@.*/, '');
+      assert.equal(step.existsWhen === 'prints' ? `${checked} list` : checked, step.existsWhen === 'prints' ? `${created} list` : created);
+    }
   }
 });
 
@@ -244,4 +275,48 @@ test('the deploys carry exactly the environment functionDeployments describes', 
 
 test('the plan is pure: same input, same steps', () => {
   assert.deepEqual(plan('--exporter', 'gcp_otlp'), plan('--exporter', 'gcp_otlp'));
+});
+
+test('the sweeper: indexes, then its function, then the scheduler job that calls it (private, OIDC of its own account)', () => {
+  const steps = plan();
+  const at = (text: string) => steps.findIndex((s) => stepCommands(s).some((argv) => words(argv).startsWith(text)));
+  const order = [
+    'pubsub subscriptions create orders-dead-letter-sub',
+    'firestore indexes composite create',
+    'functions deploy sweep-orders',
+    'functions add-invoker-policy-binding sweep-orders',
+    'scheduler jobs create http sweep-orders',
+  ].map(at);
+  assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)), `out of order: ${order.join(', ')}`);
+
+  const indexes = steps.filter((s) => s.kind === 'ensure' && words(s.create).startsWith('firestore indexes composite create'));
+  assert.deepEqual(
+    indexes.map((s) => (s.kind === 'ensure' ? flat(s.create).filter((a) => a.startsWith('--field-config=') || a.startsWith('--collection-group=')) : [])),
+    [
+      ['--collection-group=orders', '--field-config=field-path=published,order=ascending', '--field-config=field-path=createdAt,order=ascending'],
+      ['--collection-group=orders', '--field-config=field-path=status,order=ascending', '--field-config=field-path=publishedAt,order=ascending'],
+    ],
+  );
+  for (const index of indexes) assert.ok(index.kind === 'ensure' && index.existsWhen === 'prints');
+
+  assert.deepEqual(deployOf(steps, 'sweep-orders'), [
+    'gcloud', 'functions', 'deploy', 'sweep-orders',
+    '--gen2', '--runtime=nodejs22', '--region=europe-west1', '--source=.', '--entry-point=sweepOrders',
+    '--trigger-http', '--no-allow-unauthenticated',
+    `--service-account=${SWEEP_SA}`,
+    '--set-env-vars=GOOGLE_CLOUD_PROJECT=my-orders-123,ORDERS_TOPIC=orders,OTEL_TRACES_EXPORTER=gcp,OTEL_TRACES_SAMPLER=parentbased_traceidratio,OTEL_TRACES_SAMPLER_ARG=1,FLUSH_TIMEOUT_MS=3000',
+    '--memory=512Mi', '--cpu=1', '--timeout=300s', '--concurrency=1', '--max-instances=1',
+    '--project=my-orders-123', '--quiet',
+  ]); // prettier-ignore
+
+  const job = steps.find((s) => s.kind === 'ensure' && words(s.create).startsWith('scheduler jobs create http'));
+  assert.ok(job && job.kind === 'ensure');
+  assert.deepEqual(flat(job.check), ['gcloud', 'scheduler', 'jobs', 'describe', 'sweep-orders', '--location=europe-west1', '--project=my-orders-123']);
+  assert.deepEqual(flat(job.create), [
+    'gcloud', 'scheduler', 'jobs', 'create', 'http', 'sweep-orders',
+    '--location=europe-west1', '--schedule=* * * * *', '--time-zone=Etc/UTC', '--uri=$SWEEP_URL', '--http-method=POST',
+    `--oidc-service-account-email=${SCHEDULER_SA}`, '--oidc-token-audience=$SWEEP_URL',
+    '--attempt-deadline=300s', '--max-retry-attempts=0',
+    '--description=Recovery sweep of the order pipeline (docs/recovery.md)', '--project=my-orders-123',
+  ]); // prettier-ignore
 });

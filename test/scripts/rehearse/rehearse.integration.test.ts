@@ -63,6 +63,7 @@ void describe('npm run deploy:rehearse', () => {
     assert.ok(modules && Number(modules[1]) > 0, out);
     assert.match(out, /OTEL_TRACES_EXPORTER: gcp → otlp/);
     assert.match(out, /order [0-9a-f-]{36}, trace [0-9a-f]{32}/);
+    assert.match(out, /sweep-orders: one pass, 200, nothing left over/);
     assert.match(out, /cold start createOrder: +median \d+ ms/);
     assert.match(out, /cold start processOrder: +median \d+ ms/);
 

@@ -30,6 +30,15 @@ void describe('provisionPubSub (real client, project Pub/Sub emulator)', () => {
     assert.equal(meta.pushConfig?.pushEndpoint, 'http://127.0.0.1:1111/');
     assert.equal(meta.deadLetterPolicy?.deadLetterTopic, `projects/${PROJECT}/topics/orders-dead-letter`);
     assert.equal(meta.deadLetterPolicy?.maxDeliveryAttempts, 5);
+    // Eventarc's policy, so a local outage takes as long to dead-letter as a deployed one.
+    assert.equal(String(meta.retryPolicy?.minimumBackoff?.seconds), '10');
+    assert.equal(String(meta.retryPolicy?.maximumBackoff?.seconds), '600');
+  });
+
+  void it('subscribes the sweeper to the dead-letter topic', async () => {
+    const [meta] = await pubsub.subscription('orders-dead-letter-sub').getMetadata();
+    assert.equal(meta.topic, `projects/${PROJECT}/topics/orders-dead-letter`);
+    assert.equal(meta.pushConfig?.pushEndpoint ?? '', '');
   });
 
   void it('runs again without error and re-points the subscription at the new endpoint', async () => {

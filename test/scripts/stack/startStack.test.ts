@@ -90,7 +90,6 @@ void describe('startStack (fake parts)', () => {
           deadLetterTopic: 'orders-dead-letter',
           subscription: 'orders-processOrder',
           pushEndpoint: `${stack.urls.processOrder}projects/demo-orders/topics/orders`,
-          maxDeliveryAttempts: 100,
         },
       ]);
       assert.ok(lines.includes('[createOrder] target=createOrder service=createOrder endpoint=http://127.0.0.1:14317'), lines.join('\n'));
@@ -143,7 +142,7 @@ void describe('startStack (fake parts)', () => {
     const { deps, events, lines } = fakeDeps('die-after-ready');
     const stack = await startStack(options(), deps);
     const err = await stack.failure;
-    assert.match(err.message, /^(createOrder|processOrder) \(pid \d+\) exited with code 3; it crashed 3 times within 60 s, giving up; stopping the stack$/);
+    assert.match(err.message, /^(createOrder|processOrder|sweepOrders) \(pid \d+\) exited with code 3; it crashed 3 times within 60 s, giving up; stopping the stack$/);
     assert.ok(lines.some((l) => /restarting it in 40 ms \(crash 2 of 3/.test(l)), 'the backoff doubles');
     assert.equal(isAlive(stack.pids.createOrder), false);
     assert.equal(isAlive(stack.pids.processOrder), false);
@@ -180,6 +179,8 @@ void describe('startStack (fake parts)', () => {
       assert.deepEqual(events.slice(1).sort(), ['start google firestore with /opt/gcloud', 'start google pubsub with /opt/gcloud', 'warm up 127.0.0.1:28086']);
       assert.deepEqual(stack.emulators, { backend: 'google', why: 'gcloud emulators installed' });
       assert.equal(provisioned[0]?.apiEndpoint, '127.0.0.1:28085');
+      assert.equal(provisioned[0]?.retryPolicy, null, "Google's emulator stalls redelivery under a retry policy");
+      assert.equal(provisioned[0]?.maxDeliveryAttempts, 100);
       assert.equal(stack.urls.firestore, '127.0.0.1:28086');
     } finally {
       await stack.close();
@@ -207,7 +208,7 @@ void describe('startStack (fake parts)', () => {
 
   void it('a function that never comes up fails start-up, naming it, and leaves nothing running', async () => {
     const { deps, events } = fakeDeps('crash');
-    await assert.rejects(startStack(options(), deps), /^NotReadyError: (createOrder|processOrder) exited before answering/);
+    await assert.rejects(startStack(options(), deps), /^NotReadyError: (createOrder|processOrder|sweepOrders) exited before answering/);
     assert.deepEqual(events.filter((e) => e.startsWith('close')), ['close pubsub', 'close firestore', 'close collector']);
   });
 

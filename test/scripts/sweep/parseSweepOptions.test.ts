@@ -3,7 +3,17 @@ import assert from 'node:assert/strict';
 import { SweepOptionsError, parseSweepOptions } from '../../../scripts/sweep/parseSweepOptions';
 
 test('defaults', () => {
-  assert.deepEqual(parseSweepOptions([], {}), { olderThanMs: 60_000, limit: 500, dryRun: false, firestore: undefined, pubsub: undefined, help: false });
+  // The local stack unless told otherwise.
+  assert.deepEqual(parseSweepOptions([], {}), {
+    olderThanMs: 60_000,
+    stuckAfterMs: 600_000,
+    limit: 500,
+    dryRun: false,
+    project: undefined,
+    firestore: '127.0.0.1:8086',
+    pubsub: '127.0.0.1:8085',
+    help: false,
+  });
 });
 
 const cases: ReadonlyArray<{ name: string; argv: string[]; env?: Record<string, string>; expect: Partial<ReturnType<typeof parseSweepOptions>> }> = [
@@ -11,6 +21,9 @@ const cases: ReadonlyArray<{ name: string; argv: string[]; env?: Record<string, 
   { name: 'emulators from the environment', argv: [], env: { FIRESTORE_EMULATOR_HOST: '127.0.0.1:8086', PUBSUB_EMULATOR_HOST: 'localhost:8085' }, expect: { firestore: '127.0.0.1:8086', pubsub: 'localhost:8085' } },
   { name: 'flags beat the environment', argv: ['--firestore', '127.0.0.1:9', '--pubsub', '[::1]:10'], env: { FIRESTORE_EMULATOR_HOST: '127.0.0.1:8086' }, expect: { firestore: '127.0.0.1:9', pubsub: '[::1]:10' } },
   { name: 'help', argv: ['-h'], expect: { help: true } },
+  { name: '--project: Google Cloud, emulator hosts in the shell ignored', argv: ['--project', 'my-orders'], env: { FIRESTORE_EMULATOR_HOST: '127.0.0.1:8086' }, expect: { project: 'my-orders', firestore: undefined, pubsub: undefined } },
+  { name: '--project with an explicit emulator', argv: ['--project', 'p', '--pubsub', '127.0.0.1:9'], expect: { project: 'p', firestore: undefined, pubsub: '127.0.0.1:9' } },
+  { name: '--stuck-after-ms', argv: ['--stuck-after-ms', '0'], expect: { stuckAfterMs: 0 } },
 ];
 
 for (const c of cases) {
@@ -30,6 +43,8 @@ const bad: ReadonlyArray<[string[], RegExp]> = [
   [['--dry-run=yes'], /dry-run/],
   [['--unknown'], /unknown/],
   [['positional'], /positional/],
+  [['--project', ' '], /--project must not be empty/],
+  [['--stuck-after-ms', 'x'], /--stuck-after-ms/],
 ];
 
 for (const [argv, message] of bad) {

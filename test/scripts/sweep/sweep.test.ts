@@ -30,6 +30,9 @@ before(async () => {
   pubsub = new PubSub({ projectId: PROJECT });
   const [topic] = await pubsub.createTopic('orders');
   [subscription] = await topic.createSubscription('sweep-test');
+  // What the stack and the deploy create: the dead-letter topic and the sweeper's subscription.
+  const [deadLetterTopic] = await pubsub.createTopic('orders-dead-letter');
+  await deadLetterTopic.createSubscription('orders-dead-letter-sub');
   subscription.on('message', (message: Message) => {
     message.ack();
     received.push(message);
@@ -44,14 +47,15 @@ after(async () => {
 });
 
 /** Runs the CLI to its end (killed, by pid, after 60 s); resolves to exit code and output. */
-function sweep(args: string[]): Promise<{ code: number | null; out: string }> {
+function sweep(args: string[], extraEnv: NodeJS.ProcessEnv = {}, emulatorFlags = true): Promise<{ code: number | null; out: string }> {
   // Console exporter: the sweeper's spans come out on stdout, where the test can read them.
   const env: NodeJS.ProcessEnv = { ...process.env, GOOGLE_CLOUD_PROJECT: PROJECT, OTEL_TRACES_EXPORTER: 'console' };
   delete env.METADATA_SERVER_DETECTION;
   delete env.FIRESTORE_EMULATOR_HOST;
   delete env.PUBSUB_EMULATOR_HOST;
-  const child = spawn(process.execPath, [CLI, '--firestore', `127.0.0.1:${emulators!.firestorePort}`, '--pubsub', `127.0.0.1:${emulators!.pubsubPort}`, ...args], {
-    env,
+  const flags = emulatorFlags ? ['--firestore', `127.0.0.1:${emulators!.firestorePort}`, '--pubsub', `127.0.0.1:${emulators!.pubsubPort}`] : [];
+  const child = spawn(process.execPath, [CLI, ...flags, ...args], {
+    env: { ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -101,7 +105,7 @@ test('a dry run lists the pending order and changes nothing; a real run publishe
 
   const real = await sweep([]);
   assert.equal(real.code, 0, real.out);
-  assert.match(real.out, /found 1; published 1, recorded as published \(already processed\) 0, failed 0/);
+  assert.match(real.out, /unpublished: found 1, republished 1, recorded 0, failed 0; dead letters: pulled 0, .*; stuck: found 0, republished 0, failed 0/);
   assert.equal((await store.get('pending-old'))?.published, true);
   assert.equal((await store.get('pending-young'))?.published, false, 'younger than the default grace of 60 s');
   for (const deadline = Date.now() + 5000; received.length === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
@@ -113,5 +117,18 @@ test('a dry run lists the pending order and changes nothing; a real run publishe
 
   const again = await sweep(['--older-than-ms', '0']);
   assert.equal(again.code, 0, again.out);
-  assert.match(again.out, /found 1; published 1/, 'only the young one is left');
+  assert.match(again.out, /unpublished: found 1, republished 1/, 'only the young one is left');
+});
+
+test('without the stack or credentials: one line saying what is missing, no stack trace, exit 3', async () => {
+  // A port nothing listens on: the local stack is not running.
+  const noStack = await sweep(['--firestore', '127.0.0.1:9', '--pubsub', '127.0.0.1:9'], {}, false);
+  assert.equal(noStack.code, 3, noStack.out);
+  assert.equal(noStack.out.trim().split('\n').length, 1, noStack.out);
+  assert.match(noStack.out, /^No Firestore emulator answers at 127\.0\.0\.1:9: start the local stack \(npm start\)/);
+
+  const noCredentials = await sweep(['--project', 'my-orders'], { GOOGLE_APPLICATION_CREDENTIALS: path.join(__dirname, 'no-such-key.json'), METADATA_SERVER_DETECTION: 'none' }, false);
+  assert.equal(noCredentials.code, 3, noCredentials.out);
+  assert.equal(noCredentials.out.trim().split('\n').length, 1, noCredentials.out);
+  assert.match(noCredentials.out, /^No Google Cloud credentials for project my-orders: run `gcloud auth application-default login`/);
 });

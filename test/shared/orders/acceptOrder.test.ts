@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DependencyError, ValidationError } from '../../../shared/errors';
-import { IdempotencyConflictError, OrderInFlightError, OrderNotPublishedError } from '../../../shared/orders/acceptErrors';
+import { IdempotencyConflictError, OrderInFlightError, OrderNotPublishedError, OrderOutcomeUnknownError } from '../../../shared/orders/acceptErrors';
 import { acceptOrder } from '../../../shared/orders/acceptOrder';
 import type { AcceptedOrder, AcceptOrderDeps } from '../../../shared/orders/acceptOrder';
 import { orderIdForKey } from '../../../shared/orders/idempotencyKey';
@@ -123,7 +123,7 @@ interface FaultCase {
 }
 
 const faultCases: FaultCase[] = [
-  { fault: { step: 'create', kind: 'fail' }, first: 'rejects', firstError: DependencyError, docs: 0, sent: 0, retryAfterInFlight: false, retryOutcome: 'created' },
+  { fault: { step: 'create', kind: 'fail' }, first: 'rejects', firstError: OrderOutcomeUnknownError, docs: 0, sent: 0, retryAfterInFlight: false, retryOutcome: 'created' },
   { fault: { step: 'create', kind: 'crash-before' }, first: 'rejects', firstError: Crash, docs: 0, sent: 0, retryAfterInFlight: false, retryOutcome: 'created' },
   { fault: { step: 'create', kind: 'crash-after' }, first: 'rejects', firstError: Crash, docs: 1, sent: 0, retryAfterInFlight: true, retryOutcome: 'completed' },
   { fault: { step: 'publish', kind: 'fail' }, first: 'rejects', firstError: OrderNotPublishedError, docs: 1, sent: 0, retryAfterInFlight: false, retryOutcome: 'completed' },
@@ -184,4 +184,27 @@ test('published but not recorded: the answer is 2xx, and the sweeper\'s second m
   assert.equal(world.sent.length, 2);
   await world.deliver();
   assert.deepEqual(world.store.effects, [accepted.orderId]);
+});
+
+test('a write that times out has an unknown outcome: the error names the order id; a refused write does not', async () => {
+  for (const [error, expected] of [
+    [new DependencyError('firestore', 'firestore: create did not answer within 10000 ms', true), OrderOutcomeUnknownError],
+    [new DependencyError('firestore', 'firestore: create failed: 7 PERMISSION_DENIED', false), DependencyError],
+  ] as const) {
+    const world = new OrderWorld();
+    const deps = depsOf(world);
+    const rejected = acceptOrder(
+      { body: valid, idempotencyKey: undefined, traceId: TRACE_ID },
+      { ...deps, store: { ...deps.store, create: () => Promise.reject(error) } },
+    );
+    await assert.rejects(rejected, (thrown: unknown) => {
+      assert.ok(thrown instanceof expected, String(thrown));
+      if (thrown instanceof OrderOutcomeUnknownError) {
+        assert.equal(thrown.orderId, 'order-1');
+        assert.equal(thrown.keyed, false);
+      }
+      return true;
+    });
+    assert.equal(world.sent.length, 0);
+  }
 });

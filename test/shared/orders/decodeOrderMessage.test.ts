@@ -19,6 +19,9 @@ const poison: ReadonlyArray<[string, unknown, RegExp]> = [
   ['JSON without orderId', b64({ customerId: 'c' }), /no valid orderId/],
   ['orderId with a slash', b64({ orderId: 'a/b' }), /no valid orderId/],
   ['JSON null', b64('null'), /no valid orderId/],
+  // Firestore reserves __…__ ids: real Firestore refuses them (INVALID_ARGUMENT), so no retry helps.
+  ['reserved id __x__', b64({ orderId: '__x__' }), /no valid orderId/],
+  ['reserved id ____', b64({ orderId: '____' }), /no valid orderId/],
 ];
 for (const [name, data, reason] of poison) {
   test(`${name} is a poison message`, () => {

@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ROOT_CONTEXT, propagation, trace } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CloudPropagator } from '@google-cloud/opentelemetry-cloud-trace-propagator';
 import { incomingParent } from '../../../shared/tracing/incomingTraceContext';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -11,7 +12,9 @@ const headers = { traceparent: `00-${TRACE_ID}-${SPAN_ID}-01`, baggage: 'user.em
 // A baggage propagator is registered here on purpose: the drop must not depend on the
 // functions happening not to register one.
 before(() => {
-  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new CloudPropagator(), new W3CBaggagePropagator()] }),
+  );
   assert.ok(propagation.getBaggage(propagation.extract(ROOT_CONTEXT, headers)), 'the propagator does read baggage');
 });
 after(() => propagation.disable());
@@ -41,6 +44,30 @@ for (const mode of ['continue', 'link'] as const) {
     for (const bad of [{}, { traceparent: 'garbage' }, { traceparent: `00-${'0'.repeat(32)}-${SPAN_ID}-01` }, { traceparent: ['a', 'b'] }]) {
       const { parent, links } = incomingParent(bad, mode);
       assert.equal(trace.getSpanContext(parent), undefined, JSON.stringify(bad));
+      assert.deepEqual(links, []);
+    }
+  });
+}
+
+const CLOUD = `${TRACE_ID}/12345;o=1`;
+
+test('X-Cloud-Trace-Context, one well-formed value: followed as the parent', () => {
+  const parent = trace.getSpanContext(incomingParent({ 'x-cloud-trace-context': CLOUD }, 'continue').parent);
+  assert.equal(parent?.traceId, TRACE_ID);
+  assert.equal(parent?.traceFlags, 1);
+});
+
+for (const [name, value] of [
+  ['duplicated (an array)', [CLOUD, `${TRACE_ID}/999;o=0`]],
+  ['comma-joined (as Node joins a duplicate)', `${CLOUD}, ${TRACE_ID}/999;o=0`],
+  ['comma-joined, unsampled first', `${TRACE_ID}/999;o=0,${CLOUD}`],
+  ['malformed span id', `${TRACE_ID}/abc;o=1`],
+  ['malformed options', `${TRACE_ID}/12345;o=1;o=0`],
+] as const) {
+  test(`X-Cloud-Trace-Context ${name} is invalid: a new root (sampled by our sampler), never an unsampled parent`, () => {
+    for (const mode of ['continue', 'link'] as const) {
+      const { parent, links } = incomingParent({ 'x-cloud-trace-context': value }, mode);
+      assert.equal(trace.getSpanContext(parent), undefined, `${mode}: ${JSON.stringify(value)}`);
       assert.deepEqual(links, []);
     }
   });
