@@ -45,7 +45,16 @@ async function runStack(options: StackOptions): Promise<number> {
     await stack.close();
     return 0;
   }
-  console.log(formatBanner({ urls: stack.urls, exporter: options.exporter, readyMs: Date.now() - started, reused: stack.reused, logFiles: options.rawLogs ? [] : logs.files.map((f) => path.relative(process.cwd(), f)) }));
+  console.log(
+    formatBanner({
+      urls: stack.urls,
+      exporter: options.exporter,
+      readyMs: Date.now() - started,
+      reused: stack.reused,
+      emulators: stack.emulators,
+      logFiles: options.rawLogs ? [] : logs.files.map((f) => path.relative(process.cwd(), f)),
+    }),
+  );
 
   const outcome = await Promise.race([
     new Promise<string>((resolve) => {

@@ -49,7 +49,9 @@ export async function startBenchStack(traced: boolean, extras: BenchStackExtras 
     });
     return { ...wrapped, exited: collector.exited };
   };
-  const stack = await startStack(parseStackOptions(FREE_PORT_ARGS, env), { env, log: () => undefined, startCollector });
+  // Bundled emulators on every machine (unless given running ones), so figures compare
+  // across machines and runs.
+  const stack = await startStack(parseStackOptions([...FREE_PORT_ARGS, '--emulators=bundled'], env), { env, log: () => undefined, startCollector });
   return { ...stack, collectorPid };
 }
 

@@ -4,6 +4,7 @@ import { publisherService } from './publisherService';
 import { PubSubStore } from './pubsubStore';
 import { PushDelivery } from './pushDelivery';
 import { subscriberService } from './subscriberService';
+import { MAX_REQUEST_BYTES } from './validatePublish';
 
 export interface PubSubEmulatorOptions {
   readonly host?: string; // default '127.0.0.1'
@@ -52,7 +53,9 @@ export async function startPubSubEmulator(options: PubSubEmulatorOptions = {}): 
   const push = new PushDelivery({ timeoutMs: options.pushTimeoutMs ?? 30_000, maxInFlight: MAX_PUSH_IN_FLIGHT, log });
   const store = new PubSubStore({ minMs, maxMs }, push, log);
   const services = loadPubSubProtos();
-  const server = new Server();
+  // grpc-js refuses anything over 4 MiB by default, before validatePublish could apply
+  // the service's 10 MB rule; leave room for the request's own framing and names.
+  const server = new Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES + 1024 * 1024 });
   server.addService(services.publisher, publisherService(store));
   server.addService(services.subscriber, subscriberService(store));
   let port: number;

@@ -71,7 +71,7 @@ export async function runRehearsal(options: RehearseOptions, io: RehearsalIo): P
     const deployments = functionDeployments(REHEARSAL_SETTINGS);
     const base = rehearsalBaseEnv(deployments, process.env, process.execPath);
     const stackOptions = parseStackOptions(
-      [...FREE_PORT_ARGS, `--project=${REHEARSAL_SETTINGS.project}`, `--topic=${REHEARSAL_SETTINGS.ordersTopic}`, `--ready-timeout-ms=${options.readyTimeoutMs}`],
+      [...FREE_PORT_ARGS, '--emulators=bundled', `--project=${REHEARSAL_SETTINGS.project}`, `--topic=${REHEARSAL_SETTINGS.ordersTopic}`, `--ready-timeout-ms=${options.readyTimeoutMs}`],
       {}, // always our own emulators, never ones named in this shell
     );
     // This process reads Firestore with a Google client; off GCP its auth would probe a metadata server.

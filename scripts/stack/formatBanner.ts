@@ -17,11 +17,18 @@ export interface StackUrls {
   readonly viewer: string;
 }
 
+export interface EmulatorBackend {
+  readonly backend: 'google' | 'bundled';
+  /** Why this backend: "--emulators google", "gcloud is not on PATH", … */
+  readonly why: string;
+}
+
 export interface BannerFacts {
   readonly urls: StackUrls;
   readonly exporter: StackExporter;
   readonly readyMs: number;
   readonly reused: { readonly pubsub: boolean; readonly firestore: boolean };
+  readonly emulators: EmulatorBackend;
   /** Files holding every log line, when the window shows a summary. */
   readonly logFiles?: readonly string[];
 }
@@ -42,6 +49,7 @@ export function formatBanner(f: BannerFacts): string {
     `  processOrder   ${f.urls.processOrder}  (pushed by the Pub/Sub emulator)`,
     `  Pub/Sub        ${f.urls.pubsub}${f.reused.pubsub ? '  (reused from PUBSUB_EMULATOR_HOST)' : ''}`,
     `  Firestore      ${f.urls.firestore}${f.reused.firestore ? '  (reused from FIRESTORE_EMULATOR_HOST)' : ''}`,
+    `  emulators      ${f.emulators.backend === 'google' ? "Google's (gcloud)" : 'bundled (in-process)'}: ${f.emulators.why}`,
     `  OTLP           ${f.urls.otlpGrpc} (gRPC)  ${f.urls.otlpHttp} (HTTP)`,
     ...(f.exporter === 'otlp' ? [`  traces         ${viewer}`] : []),
     ...(f.logFiles?.length ? [`  logs           ${f.logFiles.join('  ')}`, '                 (below: a summary every 10 s, warnings and errors in full; --raw-logs for every line)'] : []),

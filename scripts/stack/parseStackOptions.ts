@@ -3,6 +3,9 @@ import { hostPort } from '../cli/hostPort';
 
 export type StackExporter = 'otlp' | 'console' | 'none';
 
+/** auto: Google's emulators when gcloud has them installed, else the bundled ones. */
+export type EmulatorChoice = 'auto' | 'google' | 'bundled';
+
 /** Every port is a number; 0 asks for a free one (tests, benchmarks). */
 export interface StackPorts {
   readonly createOrder: number;
@@ -18,6 +21,7 @@ export interface StackOptions {
   readonly host: string;
   readonly ports: StackPorts;
   readonly exporter: StackExporter;
+  readonly emulators: EmulatorChoice;
   readonly projectId: string;
   readonly topic: string;
   readonly deadLetterTopic: string;
@@ -63,6 +67,7 @@ const PORT_FLAGS = {
 export const FREE_PORT_ARGS: readonly string[] = Object.keys(PORT_FLAGS).map((flag) => `--${flag}=0`);
 
 const EXPORTERS: readonly StackExporter[] = ['otlp', 'console', 'none'];
+const EMULATOR_CHOICES: readonly EmulatorChoice[] = ['auto', 'google', 'bundled'];
 
 export const STACK_HELP = `Usage: npm start -- [options]
 
@@ -79,6 +84,8 @@ Options (0 = any free port):
   --query-port N        trace query API + viewer port     (default 16686)
   --exporter KIND       otlp | console | none             (default otlp; console
                         prints each span as JSON in the function's output)
+  --emulators WHICH     auto | google | bundled          (default auto: Google's
+                        gcloud emulators when installed, else the bundled ones)
   --project ID          project id  (default $GOOGLE_CLOUD_PROJECT or demo-orders)
   --topic NAME          orders topic (default $ORDERS_TOPIC or orders)
   --ready-timeout-ms N  wait this long for each function to answer (default 30000)
@@ -90,7 +97,10 @@ Options (0 = any free port):
 Environment: PUBSUB_EMULATOR_HOST / FIRESTORE_EMULATOR_HOST (host:port) reuse an
 emulator that is already running instead of starting one.
 
-Exit codes: 0 stopped by Ctrl-C/SIGTERM, 1 failed to start or a part died, 2 bad options.`;
+A function or the collector that exits is restarted (backoff, a line saying so); after
+5 crashes within 60 s the stack gives up and stops. The emulators and their data stay.
+
+Exit codes: 0 stopped by Ctrl-C/SIGTERM, 1 failed to start or a part gave up, 2 bad options.`;
 
 /**
  * Reads the stack's options: flag, then environment, then default. Throws
@@ -105,6 +115,7 @@ export function parseStackOptions(
     {
       ...Object.fromEntries(Object.keys(PORT_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
       exporter: { type: 'string' },
+      emulators: { type: 'string' },
       project: { type: 'string' },
       topic: { type: 'string' },
       'ready-timeout-ms': { type: 'string' },
@@ -125,6 +136,11 @@ export function parseStackOptions(
     throw new StackOptionsError(`--exporter must be one of ${EXPORTERS.join(', ')}, got "${exporter}"`);
   }
 
+  const emulators = (values.emulators as string | undefined) ?? 'auto';
+  if (!EMULATOR_CHOICES.includes(emulators as EmulatorChoice)) {
+    throw new StackOptionsError(`--emulators must be one of ${EMULATOR_CHOICES.join(', ')}, got "${emulators}"`);
+  }
+
   const projectId = nonEmpty('--project', values.project as string | undefined) ?? nonEmpty('GOOGLE_CLOUD_PROJECT', env.GOOGLE_CLOUD_PROJECT) ?? 'demo-orders';
   const topic = nonEmpty('--topic', values.topic as string | undefined) ?? nonEmpty('ORDERS_TOPIC', env.ORDERS_TOPIC) ?? 'orders';
   const rawTimeout = values['ready-timeout-ms'] as string | undefined;
@@ -134,6 +150,7 @@ export function parseStackOptions(
     host: '127.0.0.1',
     ports,
     exporter: exporter as StackExporter,
+    emulators: emulators as EmulatorChoice,
     projectId,
     topic,
     deadLetterTopic: `${topic}-dead-letter`,

@@ -10,8 +10,8 @@ export interface PubSubProvisioning {
   /** Where the emulator pushes each message, e.g. `http://127.0.0.1:8081/`. */
   readonly pushEndpoint: string;
   readonly maxDeliveryAttempts?: number;
-  /** The push subscription's retry policy; default Eventarc's (10 s .. 600 s), as deployed. */
-  readonly retryPolicy?: { readonly minimumBackoffMs: number; readonly maximumBackoffMs: number };
+  /** The push subscription's retry policy; default Eventarc's (10 s .. 600 s), as deployed; null: none (the emulator's own). */
+  readonly retryPolicy?: { readonly minimumBackoffMs: number; readonly maximumBackoffMs: number } | null;
 }
 
 /** The pull subscription on the dead-letter topic that the sweeper drains (the deploy's name too). */
@@ -46,10 +46,14 @@ export async function provisionPubSub(p: PubSubProvisioning): Promise<void> {
           deadLetterTopic: `projects/${p.projectId}/topics/${p.deadLetterTopic}`,
           maxDeliveryAttempts: p.maxDeliveryAttempts ?? 5,
         },
-        retryPolicy: {
-          minimumBackoff: duration(p.retryPolicy?.minimumBackoffMs ?? 10_000),
-          maximumBackoff: duration(p.retryPolicy?.maximumBackoffMs ?? 600_000),
-        },
+        ...(p.retryPolicy === null
+          ? {}
+          : {
+              retryPolicy: {
+                minimumBackoff: duration(p.retryPolicy?.minimumBackoffMs ?? 10_000),
+                maximumBackoff: duration(p.retryPolicy?.maximumBackoffMs ?? 600_000),
+              },
+            }),
       }),
     );
     // Dead letters wait here for the sweeper (nothing else consumes the dead-letter topic).

@@ -11,6 +11,11 @@ export interface ChildSpec {
   readonly cwd?: string;
   /** Receives each output line, already prefixed with `[name] `. */
   readonly log: (line: string) => void;
+  /**
+   * Signal the child's whole process group, not just its pid: for wrappers such as
+   * `gcloud ... start`, a Python process whose Java grandchild does the listening.
+   */
+  readonly signalGroup?: boolean;
 }
 
 export interface ChildExit {
@@ -26,9 +31,11 @@ export interface RunningChild {
   /** Settles once, when the process has exited; never rejects. */
   readonly exited: Promise<ChildExit>;
   isRunning(): boolean;
+  /** Sends signal now (to its group when spec.signalGroup); a child already gone is ignored. */
+  kill(signal: NodeJS.Signals): void;
   /**
    * SIGTERM so it can flush its spans, then SIGKILL after timeoutMs. Only this
-   * child's pid is signalled. Idempotent.
+   * child's pid is signalled, or its process group when spec.signalGroup. Idempotent.
    */
   stop(timeoutMs: number): Promise<ChildExit>;
 }
@@ -52,15 +59,7 @@ function installExitHook(): void {
     process.on(signal, exitUnlessHandled);
   }
   process.on('exit', () => {
-    for (const child of live) {
-      if (child.pid !== undefined) {
-        try {
-          process.kill(child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }
+    for (const child of live) child.kill('SIGKILL');
   });
 }
 
@@ -89,40 +88,75 @@ export function startChild(spec: ChildSpec): RunningChild {
     proc.once('error', (error) => resolve({ code: null, signal: null, error }));
   }).then((exit) => {
     running = false;
-    live.delete(child);
+    // A group may outlive its leader; it stays on the exit hook's list until stop() saw it gone.
+    if (!spec.signalGroup) live.delete(child);
     return exit;
   });
   pipeLines(proc.stdout, spec);
   pipeLines(proc.stderr, spec);
 
   let stopping: Promise<ChildExit> | undefined;
+  const kill = (signal: NodeJS.Signals): void => {
+    if (proc.pid === undefined) return;
+    try {
+      if (spec.signalGroup) process.kill(-proc.pid, signal);
+      else if (running) proc.kill(signal);
+    } catch {
+      // already gone
+    }
+  };
+  // Resolves true once the child (and with signalGroup, every process of its group) is gone.
+  const gone = async (timeoutMs: number): Promise<boolean> => {
+    const deadline = Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const leaderGone = await Promise.race([
+      exited.then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer); // a pending grace timer would hold the runner's event loop open
+    if (!leaderGone || !spec.signalGroup) return leaderGone;
+    while (groupAlive(proc.pid)) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return true;
+  };
   const child: RunningChild = {
     name: spec.name,
     pid: proc.pid,
     exited,
     isRunning: () => running,
+    kill,
     stop(timeoutMs) {
       stopping ??= (async () => {
-        if (!running) return exited;
-        proc.kill('SIGTERM');
-        let timer: NodeJS.Timeout | undefined;
-        const graceful = await Promise.race([
-          exited,
-          new Promise<undefined>((resolve) => {
-            timer = setTimeout(() => resolve(undefined), timeoutMs);
-          }),
-        ]);
-        clearTimeout(timer); // a pending grace timer would hold the runner's event loop open
-        if (graceful) return graceful;
-        spec.log(`[${spec.name}] did not exit ${timeoutMs} ms after SIGTERM; sending SIGKILL`);
-        proc.kill('SIGKILL');
-        return exited;
+        if (running || (spec.signalGroup && groupAlive(proc.pid))) {
+          kill('SIGTERM');
+          if (!(await gone(timeoutMs))) {
+            spec.log(`[${spec.name}] did not exit ${timeoutMs} ms after SIGTERM; sending SIGKILL`);
+            kill('SIGKILL');
+          }
+        }
+        const exit = await exited;
+        live.delete(child);
+        return exit;
       })();
       return stopping;
     },
   };
   if (proc.pid !== undefined) live.add(child);
   return child;
+}
+
+function groupAlive(pgid: number | undefined): boolean {
+  if (pgid === undefined) return false;
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function pipeLines(stream: Readable, spec: ChildSpec): void {

@@ -3,30 +3,37 @@ import type { Collector, CollectorOptions } from '../collector/startCollector';
 import { startFirestoreEmulator } from '../firestoreEmulator/startFirestoreEmulator';
 import { startPubSubEmulator } from '../pubsubEmulator/startPubSubEmulator';
 import { assertPortsFree, findFreePort } from './assertPortsFree';
+import { chooseEmulators, GoogleEmulatorsMissingError } from './chooseEmulators';
+import { findGoogleEmulators } from './findGoogleEmulators';
 import type { WantedPort } from './assertPortsFree';
-import type { StackUrls } from './formatBanner';
+import type { EmulatorBackend, StackUrls } from './formatBanner';
 import type { StackOptions } from './parseStackOptions';
 import { provisionPubSub } from './provisionPubSub';
 import { startCollectorProcess } from './startCollectorProcess';
 import { describeExit, startChild } from './startChild';
 import { localSweepEnv } from './localSweepEnv';
+import { startGoogleEmulator } from './startGoogleEmulator';
 import { startSweepSchedule } from './startSweepSchedule';
 import type { SweepSchedule } from './startSweepSchedule';
-import type { RunningChild } from './startChild';
+import { superviseChild } from './superviseChild';
+import type { Supervisor } from './superviseChild';
 import { waitForHttp } from './waitForHttp';
+import { warmUpFirestore } from './warmUpFirestore';
 
 export interface Stack {
   readonly urls: StackUrls;
   readonly options: StackOptions;
   /** Which emulators came from PUBSUB_EMULATOR_HOST / FIRESTORE_EMULATOR_HOST. */
   readonly reused: { readonly pubsub: boolean; readonly firestore: boolean };
-  /** pids of the function processes this stack spawned. */
+  /** Whose emulators run (reused ones aside), and why, for the banner. */
+  readonly emulators: EmulatorBackend;
   /** The recovery sweeper function (private locally too: only the schedule calls it). */
-  readonly sweepUrl?: string;
-  readonly pids: { readonly createOrder: number | undefined; readonly processOrder: number | undefined; readonly sweepOrders?: number | undefined };
+  readonly sweepUrl: string;
+  /** pids of the function processes this stack spawned (current ones: a restart changes them). */
+  readonly pids: { readonly createOrder: number | undefined; readonly processOrder: number | undefined; readonly sweepOrders: number | undefined };
   /**
-   * Settles (never rejects) when a part died without being asked to; by then the
-   * rest of the stack is already closed.
+   * Settles (never rejects) when a part kept dying and its supervisor gave up, or an
+   * emulator died; by then the rest of the stack is already closed.
    */
   readonly failure: Promise<Error>;
   /** Stops functions (SIGTERM, bounded, then SIGKILL), then the services. Idempotent. */
@@ -47,10 +54,15 @@ export interface StackDeps {
   /** Base environment of the function processes. */
   readonly env: NodeJS.ProcessEnv;
   /** The collector; by default its own process. `exited`, when given, is watched like a function's. */
-  readonly startCollector: (options: CollectorOptions) => Promise<Collector & { readonly exited?: Promise<unknown> }>;
+  readonly startCollector: (options: CollectorOptions) => Promise<Collector & { readonly exited?: Promise<unknown>; readonly pid?: number }>;
   readonly startPubSubEmulator: typeof startPubSubEmulator;
   readonly startFirestoreEmulator: typeof startFirestoreEmulator;
   readonly provisionPubSub: typeof provisionPubSub;
+  readonly findGoogleEmulators: typeof findGoogleEmulators;
+  readonly startGoogleEmulator: typeof startGoogleEmulator;
+  readonly warmUpFirestore: typeof warmUpFirestore;
+  /** Restart policy of the functions and the collector (tests shorten it). */
+  readonly supervision: { readonly maxCrashes: number; readonly crashWindowMs: number; readonly minBackoffMs: number; readonly maxBackoffMs: number };
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -65,6 +77,10 @@ export function defaultStackDeps(): StackDeps {
     startPubSubEmulator,
     startFirestoreEmulator,
     provisionPubSub,
+    findGoogleEmulators,
+    startGoogleEmulator,
+    warmUpFirestore,
+    supervision: { maxCrashes: 5, crashWindowMs: 60_000, minBackoffMs: 250, maxBackoffMs: 8_000 },
   };
 }
 
@@ -81,7 +97,9 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
   const { host, ports } = options;
   const started = Date.now();
   const services: Closable[] = [];
-  const children: RunningChild[] = [];
+  // The functions: plain runs until they first answer (dying before that is a start-up
+  // failure), then their supervisors.
+  const children: { stop(): Promise<unknown> }[] = [];
   let closing: Promise<void> | undefined;
   let sweepSchedule: SweepSchedule | undefined;
   let reportFailure: (err: Error) => void = () => undefined;
@@ -92,7 +110,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
   const close = (): Promise<void> => {
     closing ??= (async () => {
       await sweepSchedule?.close();
-      await Promise.all(children.map((c) => c.stop(options.stopTimeoutMs)));
+      await Promise.all(children.map((c) => c.stop()));
       // Reverse start order: the collector goes last so the functions' final spans land.
       for (const service of [...services].reverse()) {
         try {
@@ -104,7 +122,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     })();
     return closing;
   };
-  // A part that dies unasked takes the stack down; one dying because we close it does not.
+  // A part that dies for good takes the stack down; one dying because we close it does not.
   const partDied = async (what: string): Promise<void> => {
     if (closing) return;
     const err = new Error(`${what}; stopping the stack`);
@@ -127,31 +145,64 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     wanted.push({ part: 'Firestore emulator', port: ports.firestore, hint: 'set --firestore-port or FIRESTORE_EMULATOR_HOST' });
   }
   await assertPortsFree(host, wanted);
+  const emulators = chooseEmulators(options, () => deps.findGoogleEmulators(deps.env.PATH));
+  const startGoogle = async (kind: 'pubsub' | 'firestore', port: number): Promise<string> => {
+    const lookup = deps.findGoogleEmulators(deps.env.PATH);
+    if (!lookup.found) throw new GoogleEmulatorsMissingError(lookup.reason);
+    deps.log(`[stack] starting Google's ${kind} emulator (Java; takes a few seconds)…`);
+    const emulator = await deps.startGoogleEmulator({
+      kind,
+      gcloud: lookup.gcloud,
+      host,
+      port,
+      projectId: options.projectId,
+      env: deps.env,
+      log: (line) => deps.log(`[${kind}] ${line}`),
+    });
+    services.push(emulator);
+    // Its data lives in that process: a restart could not bring the orders back.
+    void emulator.exited.then((exit) => partDied(`Google's ${kind} emulator (pid ${emulator.pid ?? '?'}) ${describeExit(exit)}`));
+    return emulator.address;
+  };
 
   try {
-    const collector = await deps.startCollector({
-      host,
-      grpcPort: ports.otlpGrpc,
-      httpPort: ports.otlpHttp,
-      queryPort: ports.query,
-      log: (line) => deps.log(`[collector] ${line}`),
-    });
-    services.push(collector);
-    void collector.exited?.then(() => partDied('the collector exited unexpectedly'));
-
-    let firestore = options.firestoreEmulatorHost;
-    if (!firestore) {
-      const emulator = await deps.startFirestoreEmulator({ host, port: ports.firestore });
-      services.push(emulator);
-      firestore = `${emulator.host}:${emulator.port}`;
+    const collectorOptions = { host, grpcPort: ports.otlpGrpc, httpPort: ports.otlpHttp, queryPort: ports.query, log: (line: string) => deps.log(`[collector] ${line}`) };
+    const collector = await deps.startCollector(collectorOptions);
+    if (collector.exited) {
+      // A restarted collector binds the ports the first one got, so the functions'
+      // exporters (which retry) find it again; the traces it held are gone with it.
+      const again = { ...collectorOptions, grpcPort: collector.grpcPort, httpPort: collector.httpPort, queryPort: collector.queryPort };
+      const asRun = (c: Awaited<ReturnType<StackDeps['startCollector']>>) => ({ pid: c.pid, exited: c.exited ?? new Promise(() => undefined), stop: () => c.close() });
+      const supervisor = superviseChild(asRun(collector), {
+        ...deps.supervision,
+        name: 'the collector',
+        start: async () => asRun(await deps.startCollector(again)),
+        log: deps.log,
+        onGiveUp: (reason) => void partDied(reason),
+      });
+      services.push({ close: () => supervisor.stop() });
+    } else {
+      services.push(collector);
     }
 
-    let pubsub = options.pubsubEmulatorHost;
-    if (!pubsub) {
-      const emulator = await deps.startPubSubEmulator({ host, port: ports.pubsub, log: (line) => deps.log(`[pubsub] ${line}`) });
-      services.push(emulator);
-      pubsub = `${emulator.host}:${emulator.port}`;
-    }
+    // Google's emulators take seconds (Java) to start: both at once, and both settled
+    // before going on, so a failure of one never leaves the other starting unclosed.
+    const [firestore, pubsub] = settledOrThrow<string>(await Promise.allSettled([
+      options.firestoreEmulatorHost ??
+        (emulators.backend === 'google'
+          ? startGoogle('firestore', ports.firestore)
+          : deps.startFirestoreEmulator({ host, port: ports.firestore }).then((emulator) => {
+              services.push(emulator);
+              return `${emulator.host}:${emulator.port}`;
+            })),
+      options.pubsubEmulatorHost ??
+        (emulators.backend === 'google'
+          ? startGoogle('pubsub', ports.pubsub)
+          : deps.startPubSubEmulator({ host, port: ports.pubsub, log: (line) => deps.log(`[pubsub] ${line}`) }).then((emulator) => {
+              services.push(emulator);
+              return `${emulator.host}:${emulator.port}`;
+            })),
+    ]));
 
     // functions-framework cannot report the port it got for --port=0, so pick one.
     const createPort = ports.createOrder || (await findFreePort(host));
@@ -169,20 +220,42 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     };
 
     const { env, intervalMs: sweepIntervalMs } = localSweepEnv(functionEnv(deps.env, options, urls));
-    const spawnFunction = (target: string, port: number, extra: readonly string[]): RunningChild => {
-      const child = startChild({
-        name: target,
-        command: process.execPath,
-        args: [deps.functionsFrameworkMain, `--target=${target}`, `--port=${port}`, `--source=${deps.repoRoot}`, ...extra],
-        env: { ...env, OTEL_SERVICE_NAME: target },
-        cwd: deps.repoRoot,
-        log: deps.log,
-      });
-      children.push(child);
-      deps.log(`[stack] ${target} started as pid ${child.pid ?? '?'} on port ${port}`);
-      void child.exited.then((exit) => partDied(`${target} (pid ${child.pid ?? '?'}) ${describeExit(exit)}`));
-      return child;
+    const spawnFunction = (target: string, port: number, extra: readonly string[]) => {
+      const start = () => {
+        const child = startChild({
+          name: target,
+          command: process.execPath,
+          args: [deps.functionsFrameworkMain, `--target=${target}`, `--port=${port}`, `--source=${deps.repoRoot}`, ...extra],
+          env: { ...env, OTEL_SERVICE_NAME: target },
+          cwd: deps.repoRoot,
+          log: deps.log,
+        });
+        deps.log(`[stack] ${target} started as pid ${child.pid ?? '?'} on port ${port}`);
+        return child;
+      };
+      const first = start();
+      const asRun = (child: typeof first) => ({ pid: child.pid, exited: child.exited, stop: () => child.stop(options.stopTimeoutMs) });
+      const index = children.push(asRun(first)) - 1;
+      // A crashed instance comes back as on the platform; messages pushed meanwhile
+      // fail and the Pub/Sub emulator redelivers them.
+      const supervise = (): Supervisor => {
+        const supervisor = superviseChild(asRun(first), {
+          ...deps.supervision,
+          name: target,
+          start: () => asRun(start()),
+          log: deps.log,
+          onGiveUp: (reason) => void partDied(reason),
+        });
+        children[index] = supervisor;
+        return supervisor;
+      };
+      return Object.assign(first, { supervise });
     };
+    // While the functions start: Google's Firestore emulator is slow on its first commit.
+    const warmUp =
+      emulators.backend === 'google' && !options.firestoreEmulatorHost
+        ? deps.warmUpFirestore(firestore).catch((err: unknown) => deps.log(`[stack] warming up the Firestore emulator failed: ${(err as Error).message}`))
+        : undefined;
     const createOrder = spawnFunction('createOrder', createPort, []);
     const processOrder = spawnFunction('processOrder', processPort, ['--signature-type=cloudevent']);
     // The recovery sweeper, private: only the schedule below calls it, as Cloud Scheduler would.
@@ -190,7 +263,8 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     const sweepOrders = spawnFunction('sweepOrders', Number(new URL(sweepUrl).port), []);
 
     // robots.txt: functions-framework answers it without running the function, so
-    // readiness probes leave no spans behind.
+    // readiness probes leave no spans behind. A function dying before it answers is a
+    // start-up failure, not a crash to restart.
     await Promise.all(
       [createOrder, processOrder, sweepOrders].map((child, i) =>
         waitForHttp(`${[urls.createOrder, urls.processOrder, sweepUrl][i]}robots.txt`, {
@@ -200,6 +274,8 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
         }),
       ),
     );
+    const supervisors = [createOrder.supervise(), processOrder.supervise(), sweepOrders.supervise()];
+    await warmUp;
 
     await deps.provisionPubSub({
       apiEndpoint: pubsub,
@@ -207,7 +283,17 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       topic: options.topic,
       deadLetterTopic: options.deadLetterTopic,
       subscription: options.subscription,
-      pushEndpoint: urls.processOrder,
+      // The topic in the path is how functions-framework names the topic for a push
+      // without ce-* headers (Google's emulator sends the plain {message, subscription}).
+      pushEndpoint: `${urls.processOrder}projects/${options.projectId}/topics/${options.topic}`,
+      // Bundled: Eventarc's retry policy (10-600 s) and 5 attempts, as deployed; the
+      // emulator honours the policy exactly, so a processOrder restart uses up one or two
+      // attempts, and what does dead-letter is republished by the sweeper's drain.
+      // Google's emulator stalls redelivery under a retry policy (17 of 100 messages in
+      // 40 s) and without one retries about once a second, so 5 attempts were used up
+      // during a restart (95 of 100 messages dead-lettered): there, no policy and 100
+      // attempts (the service's maximum).
+      ...(emulators.backend === 'google' ? { retryPolicy: null, maxDeliveryAttempts: 100 } : {}),
     });
 
     sweepSchedule = startSweepSchedule({ url: sweepUrl, intervalMs: sweepIntervalMs, log: deps.log });
@@ -218,8 +304,19 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       urls,
       options,
       reused: { pubsub: Boolean(options.pubsubEmulatorHost), firestore: Boolean(options.firestoreEmulatorHost) },
+      emulators,
       sweepUrl,
-      pids: { createOrder: createOrder.pid, processOrder: processOrder.pid, sweepOrders: sweepOrders.pid },
+      pids: {
+        get createOrder() {
+          return supervisors[0]!.pid;
+        },
+        get processOrder() {
+          return supervisors[1]!.pid;
+        },
+        get sweepOrders() {
+          return supervisors[2]!.pid;
+        },
+      },
       failure,
       close,
     };
@@ -227,6 +324,12 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     await close();
     throw err;
   }
+}
+
+function settledOrThrow<T>(results: readonly [PromiseSettledResult<T>, PromiseSettledResult<T>]): [T, T] {
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return [(results[0] as PromiseFulfilledResult<T>).value, (results[1] as PromiseFulfilledResult<T>).value];
 }
 
 /** The environment the functions read (see shared/config), pointed at this stack. */

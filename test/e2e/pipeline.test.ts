@@ -6,13 +6,18 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { connect } from 'node:net';
 import { Firestore } from '@google-cloud/firestore';
 import { FREE_PORT_ARGS, parseStackOptions } from '../../scripts/stack/parseStackOptions';
 import { startStack } from '../../scripts/stack/startStack';
 import type { Stack } from '../../scripts/stack/startStack';
+import { googleEmulatorsSkip } from '../support/startEmulators';
 
 // The whole pipeline, for real: collector, both emulators, both functions as
-// functions-framework processes, all on free ports.
+// functions-framework processes, all on free ports. The emulators are what `npm start`
+// picks (--emulators auto): Google's where gcloud has them, since push delivery and
+// Firestore's semantics are theirs to get right; else the bundled ones (the first test
+// is then skipped, saying so).
 
 // Off GCP, Google auth in this process would otherwise probe a metadata server.
 process.env.METADATA_SERVER_DETECTION ??= 'none';
@@ -81,10 +86,10 @@ void describe('order pipeline end to end', () => {
   let stack: Stack;
   let db: Firestore;
   let clientProvider: BasicTracerProvider;
+  const lines: string[] = [];
 
   before(async () => {
-    const options = parseStackOptions(FREE_PORT_ARGS, { GOOGLE_CLOUD_PROJECT: 'demo-e2e' });
-    const lines: string[] = [];
+    const options = parseStackOptions([...FREE_PORT_ARGS, '--emulators=auto', '--ready-timeout-ms=90000'], { GOOGLE_CLOUD_PROJECT: 'demo-e2e' });
     try {
       stack = await startStack(options, { log: (line) => lines.push(line) });
     } catch (err) {
@@ -103,6 +108,10 @@ void describe('order pipeline end to end', () => {
     await clientProvider?.shutdown();
     await db?.terminate();
     await stack?.close();
+  });
+
+  void it("runs on Google's emulators", { skip: googleEmulatorsSkip("the pipeline on Google's emulators (it ran on the bundled ones)") }, () => {
+    assert.equal(stack.emulators.backend, 'google');
   });
 
   void it('carries one trace from the client through createOrder, Pub/Sub and processOrder', async () => {
@@ -166,6 +175,11 @@ void describe('order pipeline end to end', () => {
     assert.ok(consumer, `processOrder consumer span:\n${dump}`);
     assert.equal(view.parent(consumer)?.spanID, producer.spanID, `consumer span is a child of the publish span:\n${dump}`);
     assert.equal(tag(consumer, 'messaging.system'), 'gcp_pubsub');
+    // The topic reaches processOrder with either emulator: in ce-source from the bundled
+    // one, from the push endpoint's /projects/P/topics/T path from Google's.
+    assert.equal(consumer.operationName, 'process orders', dump);
+    assert.equal(tag(consumer, 'messaging.destination.name'), 'orders');
+    assert.ok(!lines.some((l) => /Failed to extract the topic name/.test(l)), 'functions-framework found the topic of every push');
 
     const processSpans = view.spans.filter((s) => view.service(s) === 'processOrder' && s.spanID !== consumer.spanID);
     assert.ok(processSpans.every((s) => isDescendant(view, s, consumer)), `every other processOrder span is under its consumer span:\n${dump}`);
@@ -195,4 +209,44 @@ void describe('order pipeline end to end', () => {
     const res = await fetch(stack.urls.createOrder);
     assert.equal(res.status, 405);
   });
+
+  void it('restarts processOrder after a SIGKILL, and an order accepted meanwhile is processed', async () => {
+    const killed = stack.pids.processOrder;
+    assert.ok(killed !== undefined);
+    process.kill(killed, 'SIGKILL');
+    // Accepted while processOrder is down: its push fails and the emulator redelivers.
+    const res = await fetch(stack.urls.createOrder, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ORDER) });
+    assert.equal(res.status, 202);
+    const { orderId } = (await res.json()) as { orderId: string };
+    const ref = db.collection('orders').doc(orderId);
+    let status: unknown;
+    const deadline = Date.now() + 2 * ASYNC_DEADLINE_MS;
+    for (let i = 0; i < (2 * ASYNC_DEADLINE_MS) / POLL_MS && Date.now() < deadline; i++) {
+      status = (await ref.get()).get('status');
+      if (status === 'processed') break;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    assert.equal(status, 'processed', lines.slice(-20).join('\n'));
+    assert.ok(lines.some((l) => new RegExp(`^\\[stack\\] processOrder \\(pid ${killed}\\) was killed by SIGKILL; restarting it in \\d+ ms`).test(l)), lines.join('\n'));
+    assert.notEqual(stack.pids.processOrder, killed);
+  });
+
+  void it('close() stops everything: nothing listens on the stack\'s ports afterwards', async () => {
+    await stack.close();
+    const ports = [stack.urls.pubsub, stack.urls.firestore, stack.urls.createOrder, stack.urls.processOrder, stack.urls.otlpGrpc].map((u) => Number(/:(\d+)\/?$/.exec(u)![1]));
+    const listening = await Promise.all(ports.map((port) => answers('127.0.0.1', port)));
+    assert.deepEqual(listening, ports.map(() => false), `ports ${ports.join(', ')}`);
+  });
 });
+
+/** True when something accepts a TCP connection on host:port. */
+function answers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

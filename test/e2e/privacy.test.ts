@@ -52,7 +52,7 @@ void describe('telemetry carries no order contents', () => {
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'privacy-'));
     spanFile = path.join(dir, 'spans.jsonl');
-    const options = parseStackOptions(FREE_PORT_ARGS, { GOOGLE_CLOUD_PROJECT: PROJECT });
+    const options = parseStackOptions([...FREE_PORT_ARGS, '--emulators=bundled'], { GOOGLE_CLOUD_PROJECT: PROJECT });
     // The collector in this process, writing every span it receives to a file.
     stack = await startStack(options, { log: (line) => lines.push(line), startCollector: (o) => startCollector({ ...o, file: spanFile }) });
     const [host, port] = stack.urls.firestore.split(':');

@@ -11,7 +11,7 @@ const logs: string[] = [];
 before(async () => {
   // No emulator from the developer's shell: this test starts its own on free ports.
   const env = { ...process.env, PUBSUB_EMULATOR_HOST: '', FIRESTORE_EMULATOR_HOST: '' };
-  stack = await startStack(parseStackOptions(FREE_PORT_ARGS, env), { log: (line) => logs.push(line), env });
+  stack = await startStack(parseStackOptions([...FREE_PORT_ARGS, '--emulators=bundled'], env), { log: (line) => logs.push(line), env });
 });
 
 after(async () => {

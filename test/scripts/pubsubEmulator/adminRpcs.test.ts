@@ -4,6 +4,7 @@ import { status } from '@grpc/grpc-js';
 import { v1 } from '@google-cloud/pubsub';
 import type { Harness } from './harness';
 import { gapicOptions, PROJECT, startHarness } from './harness';
+import { MAX_REQUEST_BYTES } from '../../../scripts/pubsubEmulator/validatePublish';
 
 let h: Harness;
 before(async () => {
@@ -95,6 +96,30 @@ void test('empty publish and bad ack ids are INVALID_ARGUMENT (raw gapic clients
     await assert.rejects(publisher.listTopics({ project: 'not-a-project-name' }), codeOf(status.INVALID_ARGUMENT));
   } finally {
     await publisher.close();
+    await subscriber.close();
+  }
+});
+
+void test('a message up to the service limit of 10 MB is accepted and pulled whole; one byte more is INVALID_ARGUMENT', async () => {
+  const [topic] = await h.pubsub.createTopic('big-topic');
+  const [subscription] = await topic.createSubscription('big-sub');
+  const biggest = Buffer.alloc(MAX_REQUEST_BYTES, 0x61);
+  // Over grpc-js's default 4 MiB receive limit, which used to refuse it as RESOURCE_EXHAUSTED.
+  assert.ok(biggest.length > 4 * 1024 * 1024);
+  const messageId = await topic.publishMessage({ data: biggest });
+  await assert.rejects(topic.publishMessage({ data: Buffer.alloc(MAX_REQUEST_BYTES + 1, 0x61) }), (error: unknown) => {
+    assert.equal((error as { code?: number }).code, status.INVALID_ARGUMENT);
+    assert.match((error as Error).message, /at most 10000000 are allowed/);
+    return true;
+  });
+  const subscriber = new v1.SubscriberClient(gapicOptions(h.emulator));
+  try {
+    const [pulled] = await subscriber.pull({ subscription: subscription.name, maxMessages: 10 });
+    assert.deepEqual(
+      pulled.receivedMessages?.map((m) => [m.message?.messageId, Buffer.from(m.message?.data ?? '').length]),
+      [[messageId, MAX_REQUEST_BYTES]],
+    );
+  } finally {
     await subscriber.close();
   }
 });

@@ -14,16 +14,19 @@ const URLS: StackUrls = {
   viewer: 'http://127.0.0.1:16686/',
 };
 
+const BUNDLED = { backend: 'bundled', why: "Google's not available: gcloud is not on PATH" } as const;
+
 void describe('formatBanner', () => {
   void it('shows every URL, a curl that posts an order, and where the trace is', () => {
     assert.equal(
-      formatBanner({ urls: URLS, exporter: 'otlp', readyMs: 2345, reused: { pubsub: false, firestore: true } }),
+      formatBanner({ urls: URLS, exporter: 'otlp', readyMs: 2345, reused: { pubsub: false, firestore: true }, emulators: { backend: 'google', why: 'gcloud emulators installed' } }),
       [
         'Local stack ready in 2.3 s',
         '  createOrder    http://127.0.0.1:8080/',
         '  processOrder   http://127.0.0.1:8081/  (pushed by the Pub/Sub emulator)',
         '  Pub/Sub        127.0.0.1:8085',
         '  Firestore      127.0.0.1:8086  (reused from FIRESTORE_EMULATOR_HOST)',
+        "  emulators      Google's (gcloud): gcloud emulators installed",
         '  OTLP           http://127.0.0.1:4317 (gRPC)  http://127.0.0.1:4318 (HTTP)',
         '  traces         http://localhost:16686/',
         '',
@@ -36,15 +39,16 @@ void describe('formatBanner', () => {
   });
 
   void it('with the console exporter points at the functions output instead', () => {
-    const banner = formatBanner({ urls: URLS, exporter: 'console', readyMs: 1000, reused: { pubsub: true, firestore: false } });
+    const banner = formatBanner({ urls: URLS, exporter: 'console', readyMs: 1000, reused: { pubsub: true, firestore: false }, emulators: BUNDLED });
     assert.match(banner, /spans are printed as JSON by each function below/);
     assert.match(banner, /127\.0\.0\.1:8085 {2}\(reused from PUBSUB_EMULATOR_HOST\)/);
     assert.doesNotMatch(banner, /api\/traces/);
+    assert.match(banner, /emulators {6}bundled \(in-process\): Google's not available: gcloud is not on PATH/);
     assert.doesNotMatch(banner, /16686/, 'no viewer: nothing arrives there with --exporter console');
   });
 
   void it('names the log files when the window summarises', () => {
-    const banner = formatBanner({ urls: URLS, exporter: 'otlp', readyMs: 1000, reused: { pubsub: false, firestore: false }, logFiles: ['.stack/logs/createOrder.log', '.stack/logs/processOrder.log'] });
+    const banner = formatBanner({ urls: URLS, exporter: 'otlp', readyMs: 1000, reused: { pubsub: false, firestore: false }, emulators: BUNDLED, logFiles: ['.stack/logs/createOrder.log', '.stack/logs/processOrder.log'] });
     assert.match(banner, /^ {2}logs {11}\.stack\/logs\/createOrder\.log {2}\.stack\/logs\/processOrder\.log$/m);
     assert.match(banner, /--raw-logs for every line/);
   });

@@ -81,7 +81,7 @@ void describe('npm start (scripts/start.js)', () => {
     await new Promise<void>((resolve) => blocker.listen({ host: '127.0.0.1', port: 0 }, resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const r = run([...FREE_PORT_ARGS, `--query-port=${port}`]);
+      const r = run([...FREE_PORT_ARGS, '--emulators=bundled', `--query-port=${port}`]);
       assert.equal(await r.exit, 1);
       assert.match(r.output(), new RegExp(`port ${port} \\(trace query API\\) is in use; set --query-port`));
     } finally {
@@ -90,7 +90,7 @@ void describe('npm start (scripts/start.js)', () => {
   });
 
   void it('starts, prints the banner, and on SIGINT stops its functions and exits 0', async () => {
-    const r = run([...FREE_PORT_ARGS]);
+    const r = run([...FREE_PORT_ARGS, '--emulators=bundled']);
     try {
       await r.waitFor(/Local stack ready in [\d.]+ s/, 90_000);
       const pids = [...r.output().matchAll(/\[stack\] (createOrder|processOrder) started as pid (\d+)/g)].map((m) => Number(m[2]));

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PortInUseError } from '../../../scripts/stack/assertPortsFree';
 import { FREE_PORT_ARGS, parseStackOptions } from '../../../scripts/stack/parseStackOptions';
@@ -15,7 +17,7 @@ const FAKE_FF = path.join(__dirname, 'fixtures', 'fakeFunction.js');
 const isAlive = (pid: number | undefined): boolean => pid !== undefined && isPidAlive(pid);
 
 /** Services replaced by recorders, functions by the fake functions-framework. */
-function fakeDeps(mode: string) {
+function fakeDeps(mode: string, extraEnv: NodeJS.ProcessEnv = {}) {
   const events: string[] = [];
   const lines: string[] = [];
   const provisioned: PubSubProvisioning[] = [];
@@ -23,7 +25,7 @@ function fakeDeps(mode: string) {
   const deps: Partial<StackDeps> = {
     log: (line) => lines.push(line),
     functionsFrameworkMain: FAKE_FF,
-    env: { ...process.env, FAKE_MODE: mode },
+    env: { ...process.env, FAKE_MODE: mode, ...extraEnv },
     startCollector: async (o = {}) => {
       events.push('start collector');
       return { host: '127.0.0.1', grpcPort: o.grpcPort || 14317, httpPort: o.httpPort || 14318, queryPort: o.queryPort || 26686, ...service('collector') };
@@ -39,8 +41,27 @@ function fakeDeps(mode: string) {
     provisionPubSub: async (p) => {
       provisioned.push(p);
     },
+    // As on a machine without gcloud, unless a test says otherwise.
+    findGoogleEmulators: () => ({ found: false, reason: 'gcloud is not on PATH' }),
+    startGoogleEmulator: async (o) => {
+      events.push(`start google ${o.kind} with ${o.gcloud}`);
+      const port = o.port || (o.kind === 'pubsub' ? 28085 : 28086);
+      return { kind: o.kind, host: '127.0.0.1', port, address: `127.0.0.1:${port}`, pid: 1, exited: new Promise(() => undefined), ...service(`google ${o.kind}`) };
+    },
+    warmUpFirestore: async (address) => void events.push(`warm up ${address}`),
+    supervision: { maxCrashes: 3, crashWindowMs: 60_000, minBackoffMs: 20, maxBackoffMs: 100 },
   };
   return { deps, events, lines, provisioned };
+}
+
+/** Polls (bounded) until check returns a value. */
+async function waitUntil<T>(check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  for (let waited = 0; waited < timeoutMs; waited += 25) {
+    const value = check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`nothing after ${timeoutMs} ms`);
 }
 
 function options(argv: string[] = [], env: NodeJS.ProcessEnv = {}): StackOptions {
@@ -54,6 +75,7 @@ void describe('startStack (fake parts)', () => {
     const { createOrder, processOrder } = stack.pids;
     try {
       assert.deepEqual(events, ['start collector', 'start firestore', 'start pubsub']);
+      assert.deepEqual(stack.emulators, { backend: 'bundled', why: "Google's not available: gcloud is not on PATH" });
       assert.ok(isAlive(createOrder) && isAlive(processOrder));
       assert.match(stack.urls.createOrder, /^http:\/\/127\.0\.0\.1:\d+\/$/);
       assert.equal(stack.urls.pubsub, '127.0.0.1:18085');
@@ -67,7 +89,7 @@ void describe('startStack (fake parts)', () => {
           topic: 'orders',
           deadLetterTopic: 'orders-dead-letter',
           subscription: 'orders-processOrder',
-          pushEndpoint: stack.urls.processOrder,
+          pushEndpoint: `${stack.urls.processOrder}projects/demo-orders/topics/orders`,
         },
       ]);
       assert.ok(lines.includes('[createOrder] target=createOrder service=createOrder endpoint=http://127.0.0.1:14317'), lines.join('\n'));
@@ -96,14 +118,92 @@ void describe('startStack (fake parts)', () => {
     }
   });
 
-  void it('a function that dies takes the stack down and names itself', async () => {
-    const { deps, events } = fakeDeps('die-after-ready');
+  void it('a function that dies is restarted with a line saying so; the emulators stay up', async () => {
+    const marker = path.join(mkdtempSync(path.join(tmpdir(), 'stack-')), 'died');
+    const { deps, events, lines } = fakeDeps('die-once', { FAKE_MARKER: marker });
+    const stack = await startStack(options(), deps);
+    try {
+      const before = { ...stack.pids };
+      const restarted = await waitUntil(() => lines.find((l) => / is back as pid \d+ \(restart 1\)$/.test(l)));
+      const name = /\[stack\] (\w+) is back/.exec(restarted)![1]!;
+      assert.ok(lines.some((l) => new RegExp(`^\\[stack\\] ${name} \\(pid \\d+\\) exited with code 3; restarting it in 20 ms \\(crash 1 of 3 allowed within 60 s\\)$`).test(l)), lines.join('\n'));
+      const key = name as keyof typeof before;
+      assert.notEqual(stack.pids[key], before[key], 'the restarted function runs under a new pid');
+      assert.ok(isAlive(stack.pids.createOrder) && isAlive(stack.pids.processOrder));
+      assert.deepEqual(events, ['start collector', 'start firestore', 'start pubsub'], 'nothing closed, nothing restarted but the function');
+    } finally {
+      await stack.close();
+    }
+    assert.equal(isAlive(stack.pids.createOrder), false);
+    assert.equal(isAlive(stack.pids.processOrder), false);
+  });
+
+  void it('a function that keeps dying makes the supervisor give up, naming it, and takes the stack down', async () => {
+    const { deps, events, lines } = fakeDeps('die-after-ready');
     const stack = await startStack(options(), deps);
     const err = await stack.failure;
-    assert.match(err.message, /^(createOrder|processOrder|sweepOrders) \(pid \d+\) exited with code 3; stopping the stack$/);
+    assert.match(err.message, /^(createOrder|processOrder|sweepOrders) \(pid \d+\) exited with code 3; it crashed 3 times within 60 s, giving up; stopping the stack$/);
+    assert.ok(lines.some((l) => /restarting it in 40 ms \(crash 2 of 3/.test(l)), 'the backoff doubles');
     assert.equal(isAlive(stack.pids.createOrder), false);
     assert.equal(isAlive(stack.pids.processOrder), false);
     assert.ok(events.includes('close collector'));
+  });
+
+  void it('a collector that exits is restarted on the ports the first one bound', async () => {
+    const { deps, events, lines } = fakeDeps('serve');
+    const starts: { grpcPort?: number; httpPort?: number; queryPort?: number }[] = [];
+    let crash: () => void = () => undefined;
+    const stack = await startStack(options(), {
+      ...deps,
+      startCollector: async (o) => {
+        starts.push({ grpcPort: o.grpcPort, httpPort: o.httpPort, queryPort: o.queryPort });
+        const exited = new Promise<unknown>((resolve) => (crash = () => resolve({ code: 1, signal: null })));
+        return { host: '127.0.0.1', grpcPort: o.grpcPort || 14317, httpPort: o.httpPort || 14318, queryPort: o.queryPort || 26686, pid: 4242, exited, close: async () => void events.push('close collector') };
+      },
+    });
+    try {
+      crash();
+      await waitUntil(() => lines.find((l) => l === '[stack] the collector is back as pid 4242 (restart 1)'));
+      assert.ok(lines.includes('[stack] the collector (pid 4242) exited with code 1; restarting it in 20 ms (crash 1 of 3 allowed within 60 s)'), lines.join('\n'));
+      assert.deepEqual(starts, [{ grpcPort: 0, httpPort: 0, queryPort: 0 }, { grpcPort: 14317, httpPort: 14318, queryPort: 26686 }]);
+      assert.ok(isAlive(stack.pids.createOrder) && isAlive(stack.pids.processOrder));
+    } finally {
+      await stack.close();
+    }
+  });
+
+  void it("--emulators auto starts Google's emulators when gcloud has them, and says so", async () => {
+    const { deps, events, provisioned } = fakeDeps('serve');
+    const stack = await startStack(options(), { ...deps, findGoogleEmulators: () => ({ found: true, gcloud: '/opt/gcloud', sdkRoot: '/opt' }) });
+    try {
+      assert.deepEqual(events.slice(1).sort(), ['start google firestore with /opt/gcloud', 'start google pubsub with /opt/gcloud', 'warm up 127.0.0.1:28086']);
+      assert.deepEqual(stack.emulators, { backend: 'google', why: 'gcloud emulators installed' });
+      assert.equal(provisioned[0]?.apiEndpoint, '127.0.0.1:28085');
+      assert.equal(provisioned[0]?.retryPolicy, null, "Google's emulator stalls redelivery under a retry policy");
+      assert.equal(provisioned[0]?.maxDeliveryAttempts, 100);
+      assert.equal(stack.urls.firestore, '127.0.0.1:28086');
+    } finally {
+      await stack.close();
+    }
+    assert.deepEqual(events.filter((e) => e.startsWith('close')).slice(-1), ['close collector']);
+    assert.equal(events.filter((e) => e.startsWith('close google')).length, 2);
+  });
+
+  void it('--emulators bundled keeps the bundled ones even where gcloud has them', async () => {
+    const { deps, events } = fakeDeps('serve');
+    const stack = await startStack(options(['--emulators=bundled']), { ...deps, findGoogleEmulators: () => ({ found: true, gcloud: '/opt/gcloud', sdkRoot: '/opt' }) });
+    await stack.close();
+    assert.deepEqual(events.slice(0, 3), ['start collector', 'start firestore', 'start pubsub']);
+    assert.deepEqual(stack.emulators, { backend: 'bundled', why: '--emulators bundled' });
+  });
+
+  void it('--emulators google without them installed fails before starting anything, saying why', async () => {
+    const { deps, events } = fakeDeps('serve');
+    await assert.rejects(
+      startStack(options(['--emulators=google']), deps),
+      /^GoogleEmulatorsMissingError: --emulators google: Google's emulators cannot run here: gcloud is not on PATH\. Use --emulators bundled \(or auto\)\.$/,
+    );
+    assert.deepEqual(events, []);
   });
 
   void it('a function that never comes up fails start-up, naming it, and leaves nothing running', async () => {
