@@ -39,6 +39,9 @@ export type RunOutcome =
 // Captured values end up inside other commands' arguments: accept names, numbers, URLs.
 const CAPTURED = /^[\w.:/@-]+$/;
 const STDERR_LINES = 20;
+// gcloud's answer when no account is logged in (or its login expired): 12 lines of advice
+// that come down to one command.
+const NO_CREDENTIALS = /You do not currently have an active account selected|Reauthentication (?:required|failed)|gcloud auth login/;
 
 /**
  * Runs the plan in order and stops at the first step that fails. Guarded creates are
@@ -119,6 +122,12 @@ function failureMessage(
   result: CommandResult,
   problem: string | undefined,
 ): string {
+  if (NO_CREDENTIALS.test(result.stderr)) {
+    return [
+      `Deploy stopped at step ${index}/${total} (${step.title}): gcloud has no active, logged-in account.`,
+      'Run `gcloud auth login` (or `gcloud config set account ACCOUNT`), then the same command again.',
+    ].join('\n');
+  }
   const stderr = result.stderr.trimEnd().split('\n').slice(-STDERR_LINES).join('\n');
   return [
     `Deploy stopped at step ${index}/${total}: ${step.title}`,

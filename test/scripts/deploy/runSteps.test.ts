@@ -121,6 +121,30 @@ for (const c of failures) {
   });
 }
 
+test('no logged-in gcloud account: two lines that name the command to run, not gcloud\'s advice', async () => {
+  const noAccount: CommandResult = {
+    code: 1,
+    stdout: '',
+    stderr: [
+      'ERROR: (gcloud.projects.describe) You do not currently have an active account selected.',
+      'Please run:',
+      '',
+      '  $ gcloud auth login',
+      '',
+      'to obtain new credentials.',
+    ].join('\n'),
+  };
+  const gcloud = fakeGcloud({ 'gcloud projects describe': noAccount });
+  const outcome = await runSteps(STEPS, gcloud.deps);
+  assert.ok(!outcome.ok);
+  assert.equal(outcome.step, 1);
+  assert.equal(
+    outcome.message,
+    'Deploy stopped at step 1/4 (number): gcloud has no active, logged-in account.\nRun `gcloud auth login` (or `gcloud config set account ACCOUNT`), then the same command again.',
+  );
+  assert.equal(gcloud.calls.length, 1, 'nothing after the failed step ran');
+});
+
 test('a require step that fails stops with its hint', async () => {
   const gcloud = fakeGcloud({ 'gcloud firestore': NOT_FOUND });
   const steps: GcloudStep[] = [
