@@ -8,7 +8,7 @@
 // nothing changed; `tsc --build` compares timestamps and is done in about a second. A
 // `--help` that can be answered from an existing build never waits for one.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -41,5 +41,19 @@ function build() {
   if (result.status !== 0) {
     console.error(`The build failed (tsc exit ${result.status ?? result.signal}); fix the errors above and run again.`);
     process.exit(1);
+  }
+  pruneOrphans(path.join(root, 'dist'));
+}
+
+// tsc never deletes output whose source is gone: after a source file is moved or removed,
+// its old compiled test would still match `npm test`'s glob and run. Drop such files.
+function pruneOrphans(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) pruneOrphans(full);
+    else if (/\.js(\.map)?$/.test(entry.name)) {
+      const source = path.join(root, path.relative(path.join(root, 'dist'), full)).replace(/\.js(\.map)?$/, '');
+      if (!['.ts', '.mts', '.cts', '.js', '.mjs'].some((ext) => existsSync(source + ext)) && !existsSync(source)) rmSync(full);
+    }
   }
 }

@@ -46,6 +46,7 @@ void describe('scripts/launch.mjs', () => {
         await writeFile(path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), FAKE_TSC);
         await mkdir(path.join(root, 'dist', 'scripts'), { recursive: true });
         await writeFile(path.join(root, 'dist', 'scripts', 'demo.js'), SCRIPT);
+        await writeFile(path.join(root, 'scripts', 'demo.ts'), '// the source of dist/scripts/demo.js\n');
         if (c.built) await writeFile(path.join(root, 'dist', '.tsbuildinfo'), '{}');
 
         const run = spawnSync(process.execPath, [path.join(root, 'scripts', 'launch.mjs'), ...c.args], {
@@ -65,4 +66,29 @@ void describe('scripts/launch.mjs', () => {
       }
     });
   }
+
+  void it('a build removes compiled files whose source is gone (a moved test would still run)', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'launch-'));
+    try {
+      await mkdir(path.join(root, 'scripts'));
+      await copyFile(LAUNCHER, path.join(root, 'scripts', 'launch.mjs'));
+      await mkdir(path.join(root, 'node_modules', 'typescript', 'bin'), { recursive: true });
+      await writeFile(path.join(root, 'node_modules', 'typescript', 'package.json'), '{"name":"typescript","version":"0.0.0"}');
+      await writeFile(path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), FAKE_TSC);
+      await mkdir(path.join(root, 'test', 'kept'), { recursive: true });
+      await writeFile(path.join(root, 'test', 'kept', 'a.test.ts'), '');
+      await mkdir(path.join(root, 'dist', 'test', 'kept'), { recursive: true });
+      await mkdir(path.join(root, 'dist', 'test', 'moved'), { recursive: true });
+      for (const f of ['kept/a.test.js', 'kept/a.test.js.map', 'moved/b.test.js', 'moved/b.test.js.map']) await writeFile(path.join(root, 'dist', 'test', f), '');
+
+      const run = spawnSync(process.execPath, [path.join(root, 'scripts', 'launch.mjs'), '--build'], { cwd: root, encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      assert.ok(existsSync(path.join(root, 'dist', 'test', 'kept', 'a.test.js')));
+      assert.ok(existsSync(path.join(root, 'dist', 'test', 'kept', 'a.test.js.map')));
+      assert.equal(existsSync(path.join(root, 'dist', 'test', 'moved', 'b.test.js')), false);
+      assert.equal(existsSync(path.join(root, 'dist', 'test', 'moved', 'b.test.js.map')), false);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 });
