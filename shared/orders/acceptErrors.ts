@@ -19,20 +19,23 @@ export class OrderInFlightError extends Error {
   }
 }
 
-/**
- * The order is stored but its publish failed: it is kept (outbox), so it is not lost.
- * A retry with the same key completes it; otherwise the recovery sweeper publishes it.
- */
-export class OrderNotPublishedError extends Error {
-  override readonly name = 'OrderNotPublishedError';
+/** An order whose fate the caller cannot tell from the answer alone: it carries the id to ask about. */
+abstract class OrderInDoubtError extends Error {
   constructor(
     readonly orderId: string,
     readonly keyed: boolean,
     options: { cause: unknown },
   ) {
-    const detail = options.cause instanceof Error ? options.cause.message : String(options.cause);
-    super(detail, options);
+    super(options.cause instanceof Error ? options.cause.message : String(options.cause), options);
   }
+}
+
+/**
+ * The order is stored but its publish failed: it is kept (outbox), so it is not lost.
+ * A retry with the same key completes it; otherwise the recovery sweeper publishes it.
+ */
+export class OrderNotPublishedError extends OrderInDoubtError {
+  override readonly name = 'OrderNotPublishedError';
 }
 
 /**
@@ -41,14 +44,6 @@ export class OrderNotPublishedError extends Error {
  * any stored order, so the answer names the order id, which is this order's only if it
  * was stored. A retry with the same Idempotency-Key settles it.
  */
-export class OrderOutcomeUnknownError extends Error {
+export class OrderOutcomeUnknownError extends OrderInDoubtError {
   override readonly name = 'OrderOutcomeUnknownError';
-  constructor(
-    readonly orderId: string,
-    readonly keyed: boolean,
-    options: { cause: unknown },
-  ) {
-    const detail = options.cause instanceof Error ? options.cause.message : String(options.cause);
-    super(detail, options);
-  }
 }

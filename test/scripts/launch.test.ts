@@ -13,6 +13,17 @@ const FAKE_TSC = `require('fs').appendFileSync(require('path').join(process.cwd(
 process.exit(Number(process.env.FAKE_TSC_EXIT || 0));\n`;
 const SCRIPT = `console.log('ran with ' + JSON.stringify(process.argv.slice(2)));\n`;
 
+/** A folder holding the launcher and the stand-in tsc, nothing else yet. */
+async function throwawayProject(): Promise<string> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'launch-'));
+  await mkdir(path.join(root, 'scripts'));
+  await copyFile(LAUNCHER, path.join(root, 'scripts', 'launch.mjs'));
+  await mkdir(path.join(root, 'node_modules', 'typescript', 'bin'), { recursive: true });
+  await writeFile(path.join(root, 'node_modules', 'typescript', 'package.json'), '{"name":"typescript","version":"0.0.0"}');
+  await writeFile(path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), FAKE_TSC);
+  return root;
+}
+
 interface Case {
   readonly name: string;
   readonly args: readonly string[];
@@ -37,13 +48,8 @@ const CASES: readonly Case[] = [
 void describe('scripts/launch.mjs', () => {
   for (const c of CASES) {
     void it(c.name, async () => {
-      const root = await mkdtemp(path.join(os.tmpdir(), 'launch-'));
+      const root = await throwawayProject();
       try {
-        await mkdir(path.join(root, 'scripts'));
-        await copyFile(LAUNCHER, path.join(root, 'scripts', 'launch.mjs'));
-        await mkdir(path.join(root, 'node_modules', 'typescript', 'bin'), { recursive: true });
-        await writeFile(path.join(root, 'node_modules', 'typescript', 'package.json'), '{"name":"typescript","version":"0.0.0"}');
-        await writeFile(path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), FAKE_TSC);
         await mkdir(path.join(root, 'dist', 'scripts'), { recursive: true });
         await writeFile(path.join(root, 'dist', 'scripts', 'demo.js'), SCRIPT);
         await writeFile(path.join(root, 'scripts', 'demo.ts'), '// the source of dist/scripts/demo.js\n');
@@ -68,13 +74,8 @@ void describe('scripts/launch.mjs', () => {
   }
 
   void it('a build removes compiled files whose source is gone (a moved test would still run)', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'launch-'));
+    const root = await throwawayProject();
     try {
-      await mkdir(path.join(root, 'scripts'));
-      await copyFile(LAUNCHER, path.join(root, 'scripts', 'launch.mjs'));
-      await mkdir(path.join(root, 'node_modules', 'typescript', 'bin'), { recursive: true });
-      await writeFile(path.join(root, 'node_modules', 'typescript', 'package.json'), '{"name":"typescript","version":"0.0.0"}');
-      await writeFile(path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), FAKE_TSC);
       await mkdir(path.join(root, 'test', 'kept'), { recursive: true });
       await writeFile(path.join(root, 'test', 'kept', 'a.test.ts'), '');
       await mkdir(path.join(root, 'dist', 'test', 'kept'), { recursive: true });
