@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const invocations = Number(process.argv[2] ?? 300);
   const rounds = Number(process.argv[3] ?? 20);
   const collector = await startCollector({ grpcPort: 0, httpPort: 0, queryPort: 0, log: () => undefined, maxTraces: 100_000 });
-  const env = { ...process.env, OTEL_TRACES_EXPORTER: 'otlp', OTEL_SERVICE_NAME: 'flush-bench', OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.grpcPort}` };
+  const env = { ...process.env, OTEL_TRACES_EXPORTER: 'otlp', OTEL_SERVICE_NAME: 'flush-bench', OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.httpPort}` };
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   delete process.env.OTEL_EXPORTER_OTLP_PROTOCOL;

@@ -8,8 +8,9 @@ export interface StackUrls {
   readonly pubsub: string;
   /** `host:port`, as FIRESTORE_EMULATOR_HOST takes it. */
   readonly firestore: string;
-  /** `http://127.0.0.1:4317`, as OTEL_EXPORTER_OTLP_ENDPOINT takes it. */
+  /** `http://127.0.0.1:4317`: the gRPC receiver (the load generator exports its client spans there). */
   readonly otlpGrpc: string;
+  /** `http://127.0.0.1:4318`, as OTEL_EXPORTER_OTLP_ENDPOINT takes it: the functions export OTLP/HTTP protobuf there. */
   readonly otlpHttp: string;
   /** Jaeger-compatible query API root, e.g. `http://127.0.0.1:16686` (`/api/traces/{id}`). */
   readonly query: string;

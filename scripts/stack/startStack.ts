@@ -341,7 +341,7 @@ export function functionEnv(base: NodeJS.ProcessEnv, options: StackOptions, urls
     FIRESTORE_EMULATOR_HOST: urls.firestore,
     PUBSUB_EMULATOR_HOST: urls.pubsub,
     OTEL_TRACES_EXPORTER: options.exporter,
-    OTEL_EXPORTER_OTLP_ENDPOINT: urls.otlpGrpc,
+    OTEL_EXPORTER_OTLP_ENDPOINT: urls.otlpHttp,
     // Off GCP, Google auth would otherwise probe a metadata server at start-up.
     METADATA_SERVER_DETECTION: 'none',
   };

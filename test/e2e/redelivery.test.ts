@@ -237,7 +237,7 @@ void describe('processOrder under real Pub/Sub redelivery', () => {
         FIRESTORE_EMULATOR_HOST: `127.0.0.1:${front.port}`,
         PUBSUB_EMULATOR_HOST: `127.0.0.1:${pubsubEmulator.port}`,
         OTEL_TRACES_EXPORTER: 'otlp',
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.grpcPort}`,
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.httpPort}`,
         OTEL_SERVICE_NAME: 'processOrder',
         METADATA_SERVER_DETECTION: 'none',
       },

@@ -78,7 +78,7 @@ interface TelemetryLine {
 }
 
 /** createOrder under functions-framework, exporting to the collector at `endpoint`. */
-async function startCreateOrder(protocol: 'grpc' | 'http/json', endpoint: string, lines: string[]): Promise<{ child: RunningChild; url: string }> {
+async function startCreateOrder(protocol: 'grpc' | 'http/json' | 'http/protobuf', endpoint: string, lines: string[]): Promise<{ child: RunningChild; url: string }> {
   const port = await findFreePort('127.0.0.1');
   const child = startChild({
     name: 'createOrder',
@@ -160,7 +160,8 @@ async function waitFor(what: string, ms: number, check: () => boolean | Promise<
   }
 }
 
-for (const protocol of ['grpc', 'http/json'] as const) {
+// http/json shares the HTTP transport with http/protobuf, the default.
+for (const protocol of ['http/protobuf', 'grpc'] as const) {
   test(`OTLP ${protocol}: collector down, hanging or refusing costs no request, is logged once per outage, and traces resume`, { timeout: 90_000 }, async (t: TestContext) => {
     let collector = await startCollector({ grpcPort: 0, httpPort: 0, queryPort: 0, log: () => undefined });
     const ports = { grpcPort: collector.grpcPort, httpPort: collector.httpPort, queryPort: collector.queryPort };

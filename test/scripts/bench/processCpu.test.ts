@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseStatCpuMs, processCpuMs } from '../../../scripts/bench/processCpu';
+import { parseSchedstatNs, parseStatCpuMs, processCpuMs } from '../../../scripts/bench/processCpu';
 
 const cases: { name: string; stat: string; ms: number | undefined }[] = [
   {
@@ -19,6 +19,21 @@ const cases: { name: string; stat: string; ms: number | undefined }[] = [
 for (const c of cases) {
   test(`parseStatCpuMs: ${c.name}`, () => assert.equal(parseStatCpuMs(c.stat), c.ms));
 }
+
+test('parseSchedstatNs: the run time of a schedstat line; anything else is unreadable', () => {
+  assert.equal(parseSchedstatNs('1234567890 55000 321\n'), 1234567890);
+  assert.equal(parseSchedstatNs('12 34'), undefined);
+  assert.equal(parseSchedstatNs('x 1 2'), undefined);
+});
+
+test('processCpuMs: resolves less than one clock tick of work', { skip: process.platform !== 'linux' && 'no /proc off Linux' }, async () => {
+  const before = (await processCpuMs(process.pid))!;
+  const until = process.cpuUsage();
+  // About 3 ms of CPU: less than one 10 ms tick, which /proc/<pid>/stat could not show reliably.
+  while (process.cpuUsage(until).user < 3000) Math.sqrt(Math.random());
+  const spun = (await processCpuMs(process.pid))! - before;
+  assert.ok(spun >= 2.5 && spun < 200, `measured ${spun} ms for about 3 ms of work`);
+});
 
 test('processCpuMs: this process has used some CPU; a pid that does not exist has none to read', { skip: process.platform !== 'linux' && 'no /proc off Linux' }, async () => {
   const ms = await processCpuMs(process.pid);

@@ -92,8 +92,8 @@ void describe('startStack (fake parts)', () => {
           pushEndpoint: `${stack.urls.processOrder}projects/demo-orders/topics/orders`,
         },
       ]);
-      assert.ok(lines.includes('[createOrder] target=createOrder service=createOrder endpoint=http://127.0.0.1:14317'), lines.join('\n'));
-      assert.ok(lines.includes('[processOrder] target=processOrder service=processOrder endpoint=http://127.0.0.1:14317'));
+      assert.ok(lines.includes('[createOrder] target=createOrder service=createOrder endpoint=http://127.0.0.1:14318'), lines.join('\n'));
+      assert.ok(lines.includes('[processOrder] target=processOrder service=processOrder endpoint=http://127.0.0.1:14318'));
     } finally {
       await stack.close();
     }
@@ -253,7 +253,7 @@ void describe('functionEnv', () => {
       FIRESTORE_EMULATOR_HOST: '127.0.0.1:4',
       PUBSUB_EMULATOR_HOST: '127.0.0.1:3',
       OTEL_TRACES_EXPORTER: 'console',
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:5',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:6',
       METADATA_SERVER_DETECTION: 'none',
     });
   });

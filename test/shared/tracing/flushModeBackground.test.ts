@@ -71,6 +71,8 @@ before(async () => {
   await collector.listen();
   fn = await startThirdPartyFunction('helloSend', `http://127.0.0.1:${collector.port}`, {
     FLUSH_MODE: 'background',
+    // This endpoint reads JSON; the transport is not what is under test.
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     FLUSH_TIMEOUT_MS: '30000',
     OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '3',
     OTEL_BSP_SCHEDULE_DELAY: '60000',

@@ -1,6 +1,6 @@
 /**
- * The third party's functions as real functions-framework processes, exporting OTLP/HTTP
- * to this repository's local collector (scripts/collector, the real wire protocol).
+ * The third party's functions as real functions-framework processes, exporting OTLP
+ * (HTTP/protobuf, the default; HTTP/JSON and gRPC below) to this repository's local collector (scripts/collector, the real wire protocol).
  * The moment the client has the response, the collector must already hold the server
  * span, as the child of the caller's span: "flushed before the response leaves" over a
  * real network exporter, not only an in-memory one.
@@ -64,5 +64,21 @@ for (const { target, status, traceId } of cases) {
       assert.ok(forgotten, 'the span left open was ended and exported too');
       assert.deepEqual(forgotten.references.map((r) => r.spanID), [server.spanID]);
     }
+  });
+}
+
+// Every OTLP transport the library offers delivers before the response leaves, not only the default.
+const protocols: ReadonlyArray<{ protocol: string; traceId: string; port: () => number }> = [
+  { protocol: 'http/json', traceId: '55555555555555555555555555555555', port: () => collector.httpPort },
+  { protocol: 'grpc', traceId: '66666666666666666666666666666666', port: () => collector.grpcPort },
+];
+for (const { protocol, traceId, port } of protocols) {
+  test(`OTEL_EXPORTER_OTLP_PROTOCOL=${protocol}: the server span is in the collector when the response arrives`, async () => {
+    const fn = await startThirdPartyFunction('helloSend', `http://127.0.0.1:${port()}`, { FLUSH_TIMEOUT_MS: '15000', OTEL_EXPORTER_OTLP_PROTOCOL: protocol });
+    running.push(fn);
+    const response = await fetch(fn.url, { headers: { traceparent: `00-${traceId}-${CALLER_SPAN_ID}-01` } });
+    await response.arrayBuffer();
+    const spans = await storedSpans(traceId);
+    assert.deepEqual(spans.map((s) => s.operationName), ['GET /'], `stored: ${spans.map((s) => s.operationName).join(', ') || 'none'}`);
   });
 }

@@ -46,9 +46,10 @@ const cases: ReadonlyArray<{ env: Record<string, string>; key: keyof TracingConf
   { env: { FLUSH_MODE: 'background' }, key: 'flushMode', expected: 'background' },
   { env: { FLUSH_MODE: 'Before-Response' }, key: 'flushMode', expected: 'before-response' },
   { env: { TRACE_INCOMING_CONTEXT: 'Link' }, key: 'traceIncomingContext', expected: 'link' },
-  { env: {}, key: 'otlpProtocol', expected: 'grpc' },
-  { env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }, key: 'otlpProtocol', expected: 'http' },
-  { env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' }, key: 'otlpProtocol', expected: 'http' },
+  { env: {}, key: 'otlpProtocol', expected: 'http/protobuf' },
+  { env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, key: 'otlpProtocol', expected: 'grpc' },
+  { env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'HTTP/JSON' }, key: 'otlpProtocol', expected: 'http/json' },
+  { env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' }, key: 'otlpProtocol', expected: 'http/json' },
 ];
 for (const { env, key, expected } of cases) {
   test(`${JSON.stringify(env)} → ${key} = ${String(expected)}`, () => {

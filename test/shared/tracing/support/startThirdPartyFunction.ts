@@ -16,7 +16,7 @@ export interface ThirdPartyFunction {
   readonly lines: string[];
 }
 
-/** Starts `target` exporting to an OTLP/HTTP collector at `endpoint`, with `env` on top. */
+/** Starts `target` exporting OTLP to a collector at `endpoint` (HTTP/protobuf unless `env` says otherwise), with `env` on top. */
 export async function startThirdPartyFunction(target: string, endpoint: string, env: Record<string, string> = {}): Promise<ThirdPartyFunction> {
   const port = await findFreePort('127.0.0.1');
   const lines: string[] = [];
@@ -27,7 +27,6 @@ export async function startThirdPartyFunction(target: string, endpoint: string, 
     env: {
       PATH: process.env.PATH,
       OTEL_TRACES_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
       OTEL_SERVICE_NAME: 'third-party',
       ...env,
