@@ -51,13 +51,19 @@ export async function rttBench(settings: RttSettings): Promise<BenchResult> {
       const stack = await startBenchStack(name !== 'untraced', {
         emulators,
         functionEnv: name === 'untraced' ? {} : { FLUSH_MODE: name },
+        // Both receivers: the functions export OTLP/HTTP (the default), gRPC by choice.
         wrapCollector: async (collector) => {
-          const proxy = await startDelayProxy(collector.host, collector.grpcPort, settings.rttMs);
+          const grpc = await startDelayProxy(collector.host, collector.grpcPort, settings.rttMs);
+          const http = await startDelayProxy(collector.host, collector.httpPort, settings.rttMs).catch(async (error: unknown) => {
+            await grpc.close();
+            throw error;
+          });
           return {
             ...collector,
-            grpcPort: proxy.port,
+            grpcPort: grpc.port,
+            httpPort: http.port,
             close: async () => {
-              await proxy.close();
+              await Promise.all([grpc.close(), http.close()]);
               await collector.close();
             },
           };

@@ -57,8 +57,8 @@ function createOtlpExporter(config: TracingConfig): SpanExporter {
   switch (config.otlpProtocol) {
     case 'http/protobuf': {
       // About a quarter of the gRPC exporter's CPU per export here (docs/performance.md).
-      const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-      return new OTLPTraceExporter({ timeoutMillis });
+      const { createOtlpProtoExporter } = require('./createOtlpProtoExporter') as typeof import('./createOtlpProtoExporter');
+      return createOtlpProtoExporter(timeoutMillis);
     }
     case 'http/json': {
       const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
