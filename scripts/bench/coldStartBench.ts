@@ -6,6 +6,7 @@ import type { BenchResult } from './benchResult';
 import { ratio, target } from './benchResult';
 import { startBenchStack } from './startBenchStack';
 import { timeToFirstAnswer } from './timeToFirstAnswer';
+import type { FirstAnswer } from './timeToFirstAnswer';
 
 type ColdVariant = 'traced' | 'untraced' | 'hello';
 
@@ -18,12 +19,17 @@ export async function coldStartBench(runs: number, log: (line: string) => void =
   const stack = await startBenchStack(true);
   const deps = defaultStackDeps();
   const times: Record<ColdVariant, number[]> = { traced: [], untraced: [], hello: [] };
+  const cpu: Record<ColdVariant, number[]> = { traced: [], untraced: [], hello: [] };
   try {
     const base = functionEnv(process.env, stack.options, stack.urls);
     const variants: ColdVariant[] = ['traced', 'untraced', 'hello'];
     for (let run = 0; run < runs; run++) {
       const order = variants.map((_, i) => variants[(i + run) % variants.length]!);
-      for (const variant of order) times[variant].push(await coldStart(variant, base, deps.functionsFrameworkMain, deps.repoRoot));
+      for (const variant of order) {
+        const answer = await coldStart(variant, base, deps.functionsFrameworkMain, deps.repoRoot);
+        times[variant].push(answer.ms);
+        if (answer.cpuMs !== undefined) cpu[variant].push(answer.cpuMs);
+      }
       log(`coldstart: run ${run + 1}/${runs}`);
     }
   } finally {
@@ -33,6 +39,8 @@ export async function coldStartBench(runs: number, log: (line: string) => void =
   const u = latencyStats(times.untraced);
   const h = latencyStats(times.hello);
   const tracedVsUntraced = ratio(t.p50, u.p50);
+  const tCpu = latencyStats(cpu.traced);
+  const uCpu = latencyStats(cpu.untraced);
   return {
     name: 'coldstart',
     figures: {
@@ -42,13 +50,19 @@ export async function coldStartBench(runs: number, log: (line: string) => void =
       'traced/untraced': tracedVsUntraced,
       'untraced/hello': ratio(u.p50, h.p50),
       'traced/hello': ratio(t.p50, h.p50),
+      'traced CPU ms to first answer, median': tCpu.p50,
+      'untraced CPU ms to first answer, median': uCpu.p50,
+      'traced/untraced CPU to first answer': ratio(tCpu.p50, uCpu.p50),
     },
     targets: [target('traced/untraced median', tracedVsUntraced, 'max', 1.1)],
-    notes: [`${runs} spawns per variant, rotating order; time from spawn to the first 2xx answer to a POSTed order`],
+    notes: [
+      `${runs} spawns per variant, rotating order; time from spawn to the first 2xx answer to a POSTed order`,
+      'CPU to first answer: what the process had used (all threads) when its first answer arrived; steadier than the wall clock on a shared machine',
+    ],
   };
 }
 
-function coldStart(variant: ColdVariant, base: NodeJS.ProcessEnv, ffMain: string, repoRoot: string): Promise<number> {
+function coldStart(variant: ColdVariant, base: NodeJS.ProcessEnv, ffMain: string, repoRoot: string): Promise<FirstAnswer> {
   const source = variant === 'hello' ? path.join(repoRoot, 'scripts/bench/fixtures/hello.js') : repoRoot;
   return timeToFirstAnswer({
     name: variant,

@@ -1,5 +1,6 @@
 import { findFreePort } from '../stack/assertPortsFree';
 import { startChild } from '../stack/startChild';
+import { processCpuMs } from './processCpu';
 
 export interface FirstAnswerRun {
   /** Names the child in errors, e.g. `createOrder`. */
@@ -14,12 +15,22 @@ export interface FirstAnswerRun {
   readonly timeoutMs: number;
 }
 
+export interface FirstAnswer {
+  /** Spawn → first 2xx, wall clock. */
+  readonly ms: number;
+  /**
+   * CPU the process had used by then (all threads; undefined off Linux): steadier than the
+   * wall clock on a shared machine, where other tenants stretch every start-up alike.
+   */
+  readonly cpuMs: number | undefined;
+}
+
 /**
  * Cold start as this project measures it: spawn of a fresh functions-framework process
  * → its first 2xx answer to a POST, polled every 5 ms until it listens. The process is
  * stopped afterwards; a non-2xx answer or an early exit is an error.
  */
-export async function timeToFirstAnswer(run: FirstAnswerRun): Promise<number> {
+export async function timeToFirstAnswer(run: FirstAnswerRun): Promise<FirstAnswer> {
   const port = await findFreePort('127.0.0.1');
   const started = performance.now();
   const child = startChild({
@@ -43,7 +54,7 @@ export async function timeToFirstAnswer(run: FirstAnswerRun): Promise<number> {
         continue;
       }
       await res.arrayBuffer();
-      if (res.ok) return performance.now() - started;
+      if (res.ok) return { ms: performance.now() - started, cpuMs: await processCpuMs(child.pid) };
       throw new Error(`${run.name} answered ${res.status} to its first request`);
     }
     throw new Error(`${run.name} did not answer within ${run.timeoutMs} ms`);

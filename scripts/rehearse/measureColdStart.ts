@@ -22,8 +22,8 @@ export interface ColdStartSpec {
  * POSTed order, processOrder the Pub/Sub CloudEvent of an order already processed (a
  * redelivery, which changes nothing). The process is stopped afterwards.
  */
-export function measureColdStart(spec: ColdStartSpec, attempt: number): Promise<number> {
-  return timeToFirstAnswer({
+export async function measureColdStart(spec: ColdStartSpec, attempt: number): Promise<number> {
+  const answer = await timeToFirstAnswer({
     name: spec.target,
     functionsFrameworkMain: spec.functionsFrameworkMain,
     args: [`--target=${spec.target}`, `--source=${spec.dir}`, ...(spec.target === 'processOrder' ? ['--signature-type=cloudevent'] : [])],
@@ -32,6 +32,7 @@ export function measureColdStart(spec: ColdStartSpec, attempt: number): Promise<
     request: spec.target === 'createOrder' ? orderRequest(attempt) : eventRequest(spec, attempt),
     timeoutMs: spec.timeoutMs,
   });
+  return answer.ms;
 }
 
 function orderRequest(attempt: number): { headers: Record<string, string>; body: string } {
