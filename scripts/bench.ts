@@ -7,6 +7,7 @@ import { coldStartBench } from './bench/coldStartBench';
 import { collectorBench } from './bench/collectorBench';
 import { cpuBench } from './bench/cpuBench';
 import { e2eBench } from './bench/e2eBench';
+import { exporterBench } from './bench/exporterBench';
 import { flushBench } from './bench/flushBench';
 import { overheadBench } from './bench/overheadBench';
 import type { OverheadOutcome } from './bench/overheadBench';
@@ -47,6 +48,7 @@ async function bench(options: BenchOptions): Promise<number> {
   if (wants('cpu')) await attempt('cpu', () => cpuBench({ orders: options.orders, concurrency: options.concurrency, log }));
   if (wants('rtt')) await attempt('rtt', () => rttBench({ orders: options.orders, concurrency: options.concurrency, rttMs: options.rttMs, log }));
   if (wants('collector')) await attempt('collector', () => collectorBench());
+  if (wants('exporters')) await attempt('exporters', () => exporterBench());
   if (wants('flush')) await attempt('flush', () => flushBench(options.invocations, options.rounds, overhead?.tracedP50Ms));
   if (wants('coldstart')) await attempt('coldstart', () => coldStartBench(options.runs, log));
   if (wants('e2e')) await attempt('e2e', () => e2eBench(options.orders, options.concurrency));

@@ -38,7 +38,7 @@ export async function flushBench(invocations: number, rounds: number, tracedCrea
     figures,
     targets: [],
     notes: [
-      `${invocations} sequential invocations, then ${rounds} rounds of 50 concurrent, 5 spans each, OTLP/gRPC to a collector on loopback`,
+      `${invocations} sequential invocations, then ${rounds} rounds of 50 concurrent, 5 spans each, OTLP (the default, HTTP/protobuf) to a collector on loopback`,
       'the simulated invocation does no real I/O, so flush/invocation is close to 1 by construction; the share of a real createOrder is the last figure (when overhead ran)',
     ],
   };

@@ -2,7 +2,7 @@ import { parseFlags } from '../cli/parseFlags';
 import { wholeNumber } from '../cli/wholeNumber';
 import { timestamp } from '../load/parseLoadOptions';
 
-export const BENCH_NAMES = ['overhead', 'cpu', 'rtt', 'collector', 'flush', 'coldstart', 'e2e', 'memory'] as const;
+export const BENCH_NAMES = ['overhead', 'cpu', 'rtt', 'collector', 'exporters', 'flush', 'coldstart', 'e2e', 'memory'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchOptions {
@@ -32,13 +32,14 @@ the same machine (variants interleaved). Not pass/fail tests: figures and target
 are printed and written as JSON.
 
   overhead   createOrder p50/p99/throughput, tracing on (otlp) vs off (OTEL_SDK_DISABLED)
-  cpu        CPU ms per order of each process (functions, emulators, collector), traced
-             (before-response and background) vs untraced, from /proc/<pid>/stat; each
-             stack has its own emulator processes
+  cpu        CPU ms per order of each process (functions, emulators, collector): traced
+             (before-response), background, unsampled (plumbing only) and untraced, from
+             the scheduler's clock in /proc; each stack has its own emulator processes
   rtt        createOrder p50/p99 with the collector --rtt-ms away (delay proxy, TCP_NODELAY):
              untraced vs FLUSH_MODE=before-response vs background, sequential and at
              --concurrency
   collector  the local collector's CPU to decode and store one order's spans (in process)
+  exporters  client CPU of one export of an order's spans: OTLP http/protobuf, http/json, grpc
   flush      force-flush cost per invocation, sequential and 50 concurrent
   coldstart  spawn → first 202: traced vs untraced vs a bare hello function
   e2e        orders/s through the whole pipeline with every trace complete

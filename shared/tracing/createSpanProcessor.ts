@@ -35,8 +35,10 @@ export function createSpanProcessor(config: TracingConfig, exporterOverride?: Sp
       const { PrettyJsonSpanExporter } = require('./prettyJsonSpanExporter') as typeof import('./prettyJsonSpanExporter');
       return new base.SimpleSpanProcessor(new PrettyJsonSpanExporter());
     }
-    case 'otlp':
-      return batch(createOtlpExporter(config));
+    case 'otlp': {
+      const { createOtlpExporter } = require('./createOtlpExporter') as typeof import('./createOtlpExporter');
+      return batch(createOtlpExporter(config.otlpProtocol, config.flushTimeoutMs));
+    }
     case 'gcp': {
       const { createCloudTraceExporter } = require('./createCloudTraceExporter') as typeof import('./createCloudTraceExporter');
       return batch(createCloudTraceExporter(config));
@@ -44,29 +46,6 @@ export function createSpanProcessor(config: TracingConfig, exporterOverride?: Sp
     case 'gcp_otlp': {
       const { createTelemetryApiExporter } = require('./createTelemetryApiExporter') as typeof import('./createTelemetryApiExporter');
       return batch(createTelemetryApiExporter(config));
-    }
-  }
-}
-
-/**
- * OTLP over HTTP with protobuf (the default, port 4318), HTTP with JSON, or gRPC (4317).
- * Each exporter reads the standard endpoint, header and TLS variables itself.
- */
-function createOtlpExporter(config: TracingConfig): SpanExporter {
-  const timeoutMillis = config.flushTimeoutMs;
-  switch (config.otlpProtocol) {
-    case 'http/protobuf': {
-      // About a quarter of the gRPC exporter's CPU per export here (docs/performance.md).
-      const { createOtlpProtoExporter } = require('./createOtlpProtoExporter') as typeof import('./createOtlpProtoExporter');
-      return createOtlpProtoExporter(timeoutMillis);
-    }
-    case 'http/json': {
-      const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
-      return new OTLPTraceExporter({ timeoutMillis });
-    }
-    case 'grpc': {
-      const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
-      return new OTLPTraceExporter({ timeoutMillis });
     }
   }
 }
