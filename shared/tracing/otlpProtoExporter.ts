@@ -95,7 +95,8 @@ export class OtlpProtoExporter implements SpanExporter {
         // retried, after Retry-After when given, while the deadline allows.
         const waitMs = outcome.retryAfterMs ?? RETRY_BACKOFF_MS;
         if (outcome.retryable && performance.now() + waitMs < deadline) {
-          setTimeout(attempt, waitMs).unref();
+          // Not unref'd: at SIGTERM the final flush may be all that keeps the process alive.
+          setTimeout(attempt, waitMs);
           return;
         }
         done({ code: ExportResultCode.FAILED, error: outcome.error });

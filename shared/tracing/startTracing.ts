@@ -4,7 +4,7 @@
 import { trace } from '@opentelemetry/api';
 import type { Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { ExtractOnlyPropagator } from './extractOnlyPropagator';
+import { FallbackPropagator } from './fallbackPropagator';
 import { FlushCoordinator } from './flushCoordinator';
 import type { FlushOutcome } from './flushCoordinator';
 import { InvocationSpanTracker } from './invocationSpans';
@@ -54,7 +54,7 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
   if (processor === undefined) return disabledTracing(config);
 
   const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
-  const { CompositePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
   const { CloudPropagator } = require('@google-cloud/opentelemetry-cloud-trace-propagator') as typeof import('@google-cloud/opentelemetry-cloud-trace-propagator');
   const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof import('@opentelemetry/instrumentation-grpc');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
@@ -68,11 +68,9 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
     spanProcessors: [new InvocationSpanTracker(), processor],
   });
   provider.register({
-    // On extraction a later propagator overrides an earlier one, so W3C trace context
-    // comes last to take precedence; Cloud Trace's X-Cloud-Trace-Context is the fallback
-    // for callers (older clients) that send only it. Only W3C is injected: see
-    // ExtractOnlyPropagator (docs/performance.md has the measurement).
-    propagator: new CompositePropagator({ propagators: [new ExtractOnlyPropagator(new CloudPropagator()), new W3CTraceContextPropagator()] }),
+    // W3C trace context first; Cloud Trace's X-Cloud-Trace-Context is read only for callers
+    // (older clients) that send no valid traceparent, and never written (see FallbackPropagator).
+    propagator: new FallbackPropagator(new W3CTraceContextPropagator(), new CloudPropagator()),
   });
   instrumentModules(provider, () => [
     // enabled: false: instrumentModules() patches the modules itself (see there for why).
