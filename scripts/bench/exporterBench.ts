@@ -5,6 +5,7 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createOtlpExporter } from '../../shared/tracing/createOtlpExporter';
 import type { OtlpProtocol } from '../../shared/tracing/tracingConfig';
+import { latencyStats } from '../load/latencyStats';
 import { startCollectorProcess } from '../stack/startCollectorProcess';
 import type { BenchResult } from './benchResult';
 import { ratio } from './benchResult';
@@ -47,10 +48,7 @@ export async function exporterBench(settings: ExporterSettings = {}): Promise<Be
         perExport.get(protocol)!.push((used.user + used.system) / 1000 / exports);
       }
     }
-    const median = (protocol: OtlpProtocol): number => {
-      const sorted = [...perExport.get(protocol)!].sort((a, b) => a - b);
-      return sorted[Math.floor(sorted.length / 2)]!;
-    };
+    const median = (protocol: OtlpProtocol): number => latencyStats(perExport.get(protocol)!).p50;
     const figures: Record<string, number> = {};
     for (const protocol of PROTOCOLS) figures[`${protocol} CPU ms per export`] = median(protocol);
     for (const protocol of PROTOCOLS) figures[`${protocol} / grpc`] = ratio(median(protocol), median('grpc'));
