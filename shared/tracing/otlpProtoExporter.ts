@@ -46,7 +46,12 @@ export class OtlpProtoExporter implements SpanExporter {
     this.compression = options.compression;
     this.serializer = (require('@opentelemetry/otlp-transformer/build/src/trace/protobuf') as typeof import('@opentelemetry/otlp-transformer/build/src/trace/protobuf')).ProtobufTraceSerializer;
     // Resolved once: the agent keeps the connection alive between exports.
-    this.settings = Promise.all([options.agentFactory(this.url.protocol), options.headers()]).then(([agent, headers]) => ({ agent: agent as Agent, headers }));
+    // The headers every export sends, built once; only Content-Length varies.
+    const gzip = this.compression === 'gzip';
+    this.settings = Promise.all([options.agentFactory(this.url.protocol), options.headers()]).then(([agent, headers]) => ({
+      agent: agent as Agent,
+      headers: { ...headers, 'User-Agent': USER_AGENT, ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) },
+    }));
     // Until the first export asks for them, a rejection is not "unhandled".
     this.settings.catch(() => undefined);
   }
@@ -80,12 +85,11 @@ export class OtlpProtoExporter implements SpanExporter {
   }
 
   private send(agent: Agent, headers: Record<string, string>, body: Uint8Array, done: (result: ExportResult) => void): void {
-    const gzip = this.compression === 'gzip';
-    const payload = gzip ? (require('node:zlib') as typeof import('node:zlib')).gzipSync(body) : body;
+    const payload = this.compression === 'gzip' ? (require('node:zlib') as typeof import('node:zlib')).gzipSync(body) : body;
     const options: RequestOptions = {
       method: 'POST',
       agent,
-      headers: { ...headers, 'Content-Length': payload.length, 'User-Agent': USER_AGENT, ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) },
+      headers: { ...headers, 'Content-Length': payload.length },
     };
     const deadline = performance.now() + this.timeoutMs;
     const attempt = (): void => {
