@@ -56,7 +56,7 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
   const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
   const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
   const { CloudPropagator } = require('@google-cloud/opentelemetry-cloud-trace-propagator') as typeof import('@google-cloud/opentelemetry-cloud-trace-propagator');
-  const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof import('@opentelemetry/instrumentation-grpc');
+  const { GrpcClientInstrumentation } = require('./grpcClientInstrumentation') as typeof import('./grpcClientInstrumentation');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
 
   const provider = new NodeTracerProvider({
@@ -74,7 +74,7 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
   });
   instrumentModules(provider, () => [
     // enabled: false: instrumentModules() patches the modules itself (see there for why).
-    new GrpcInstrumentation({ enabled: false, ignoreGrpcMethods: [EXPORTER_GRPC_METHODS] }),
+    new GrpcClientInstrumentation({ enabled: false, ignoreMethods: EXPORTER_GRPC_METHODS }),
     new HttpInstrumentation({
       enabled: false,
       // Our function wrapper makes the server span itself, so it can end it and flush
@@ -85,7 +85,10 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
     }),
   ]);
 
-  const coordinator = new FlushCoordinator(() => provider.forceFlush(), config.flushTimeoutMs);
+  // The exporting processor, not provider.forceFlush(): that also flushes the tracker
+  // (nothing to do) and arms a 30 s timer per processor on every flush, where the
+  // coordinator already bounds the wait.
+  const coordinator = new FlushCoordinator(() => processor.forceFlush(), config.flushTimeoutMs);
   let shutdown: Promise<void> | undefined;
   return {
     enabled: true,
