@@ -2,7 +2,7 @@ import { parseFlags } from '../cli/parseFlags';
 import { wholeNumber } from '../cli/wholeNumber';
 import { timestamp } from '../load/parseLoadOptions';
 
-export const BENCH_NAMES = ['overhead', 'cpu', 'rtt', 'collector', 'exporters', 'flush', 'coldstart', 'e2e', 'memory'] as const;
+export const BENCH_NAMES = ['overhead', 'cpu', 'rtt', 'collector', 'exporters', 'grpc', 'flush', 'coldstart', 'e2e', 'memory'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchOptions {
@@ -40,6 +40,8 @@ are printed and written as JSON.
              --concurrency
   collector  the local collector's CPU to decode and store one order's spans (in process)
   exporters  client CPU of one export of an order's spans: OTLP http/protobuf, http/json, grpc
+  grpc       client CPU per Firestore call of our gRPC client instrumentation vs
+             @opentelemetry/instrumentation-grpc (fresh processes, Firestore emulator)
   flush      force-flush cost per invocation, sequential and 50 concurrent
   coldstart  spawn → first 202: traced vs untraced vs a bare hello function
   e2e        orders/s through the whole pipeline with every trace complete
