@@ -43,14 +43,14 @@ const METADATA_SETTER: TextMapSetter<grpc.Metadata> = { set: (metadata, key, val
  * makes (same names, kind and `rpc.*`/`server.*` attributes, trace context injected
  * into the call's metadata), at a fraction of its cost per call.
  *
- * Measured in the functions (docs/performance.md), that instrumentation was most of
- * what tracing added to an invocation: per call it parses the method path and the
- * channel target again, copies the arguments twice and runs the call inside
- * `context.with`; for a streaming call (Firestore's BatchGetDocuments) it binds the
- * whole call emitter to the context, so every listener the client library adds runs
- * through AsyncLocalStorage. Here the name and attributes are built once per method
- * and the address once per client; the callback and listeners run in the caller's
- * context, which grpc-js's own async resources already carry.
+ * Why not that package: per call it parses the method path and the channel target
+ * again, copies the arguments twice and runs the call inside `context.with`; for a
+ * streaming call (Firestore's BatchGetDocuments) it binds the whole call emitter to the
+ * context, so every listener the client library adds runs through AsyncLocalStorage.
+ * Here the name and attributes are built once per method and the address once per
+ * client; the callback and listeners run in the caller's context, which grpc-js's own
+ * async resources already carry. About half the CPU per call (`npm run bench -- --only
+ * grpc`, docs/performance.md).
  *
  * Server spans are not made: a Cloud Function serves HTTP, not gRPC.
  */
