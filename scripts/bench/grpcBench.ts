@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { latencyStats } from '../load/latencyStats';
 import type { BenchResult } from './benchResult';
 import { ratio } from './benchResult';
 import { pairedMedian } from './cpuBench';
@@ -37,7 +38,7 @@ export async function grpcBench(iterations: number, rounds: number, log: (line: 
   const ours = addedPerCall('ours');
   const theirs = addedPerCall('instrumentation-grpc');
   const figures: Record<string, number> = {};
-  for (const variant of GRPC_VARIANTS) figures[`${variant} CPU ms per iteration (median of rounds)`] = pairedMedian(cpu[variant], cpu[variant].map(() => 0));
+  for (const variant of GRPC_VARIANTS) figures[`${variant} CPU ms per iteration (median of rounds)`] = latencyStats(cpu[variant]).p50;
   figures['SDK without gRPC spans, added ms per call'] = pairedMedian(cpu['no-grpc-spans'], cpu.untraced) / 2;
   figures['ours, added ms per call'] = ours;
   figures['instrumentation-grpc, added ms per call'] = theirs;

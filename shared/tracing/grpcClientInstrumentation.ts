@@ -133,7 +133,14 @@ export class GrpcClientInstrumentation extends InstrumentationBase<GrpcClientIns
     const start = (client: grpc.Client, args: unknown[]) => this.startCallSpan(client, args, info);
     return function tracedCall(this: grpc.Client, ...args: unknown[]) {
       const span = start(this, args);
-      const call = original.apply(this, args) as Call;
+      let call: Call;
+      try {
+        call = original.apply(this, args) as Call;
+      } catch (error) {
+        // grpc-js throws on bad arguments before any call exists: the span must still end.
+        endSpan(span, error instanceof Error ? error : new Error(String(error)), GRPC_STATUS_UNKNOWN);
+        throw error;
+      }
       if (info.responseStream) endWithStream(span, call);
       return call;
     };

@@ -149,6 +149,17 @@ test('a failed call ends its span with the gRPC status, an error status and the 
   assert.match(String(span.attributes['grpc.error_message']), /no such thing/);
 });
 
+test('a call grpc-js refuses before it starts (no callback) still ends its span, as an error', () => {
+  const client = newClient();
+  const noCallback = client.unary.bind(client) as unknown as (request: Buffer) => unknown;
+  assert.throws(() => noCallback(Buffer.from('x')), /Incorrect arguments/);
+  client.close();
+  const [span] = exporter.getFinishedSpans().filter((s) => s.name === 'grpc.test.v1.Echo/Unary');
+  assert.ok(span, 'the span ended');
+  assert.equal(span.status.code, SpanStatusCode.ERROR);
+  assert.equal(span.attributes['rpc.grpc.status_code'], grpc.status.UNKNOWN);
+});
+
 test("a server-streaming call's span ends with the stream's status; its listeners run in the caller's context", async () => {
   const client = newClient();
   const { parentSpanId, result } = await underParent(
