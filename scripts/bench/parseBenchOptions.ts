@@ -12,7 +12,7 @@ export interface BenchOptions {
   readonly concurrency: number;
   /** Cold starts per variant. */
   readonly runs: number;
-  /** Flush benchmark: sequential invocations, and rounds of 50 concurrent ones. */
+  /** Flush benchmark: sequential invocations, and rounds of 50 concurrent ones; grpc: iterations per process. */
   readonly invocations: number;
   readonly rounds: number;
   /** rtt: round trip the delay proxy adds between createOrder and the collector. */
@@ -52,7 +52,7 @@ Options:
   --orders N        orders per variant for overhead/memory and for e2e (default 500)
   --concurrency N   requests in flight (default 10)
   --runs N          cold starts per variant (default 10)
-  --invocations N   sequential flush invocations (default 300)
+  --invocations N   sequential flush invocations; grpc: iterations per process (default 300)
   --rounds N        rounds of 50 concurrent flush invocations (default 20)
   --rtt-ms N        round trip the rtt benchmark's delay proxy adds (default 20)
   --json FILE       where the figures go (default reports/bench-<timestamp>.json)
