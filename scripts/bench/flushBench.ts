@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { latencyStats } from '../load/latencyStats';
 import type { BenchResult } from './benchResult';
 import { ratio } from './benchResult';
 import type { FlushTimings } from './flushCostWorker';
+import { runJsonWorker } from './runJsonWorker';
 
 /**
  * Flush cost per invocation, measured in a child process (flushCostWorker) against
@@ -11,13 +10,7 @@ import type { FlushTimings } from './flushCostWorker';
  * benchmark ran, puts the flush next to a real invocation.
  */
 export async function flushBench(invocations: number, rounds: number, tracedCreateOrderP50Ms: number | undefined): Promise<BenchResult> {
-  const worker = path.join(__dirname, 'flushCostWorker.js');
-  const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, [worker, String(invocations), String(rounds)], { timeout: 600_000, maxBuffer: 64 * 1024 * 1024 }, (err, out, errOut) =>
-      err ? reject(new Error(`flush worker failed: ${err.message}\n${errOut}`)) : resolve(out),
-    );
-  });
-  const timings = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as FlushTimings;
+  const timings = await runJsonWorker<FlushTimings>('flushCostWorker', [String(invocations), String(rounds)], { timeoutMs: 600_000 });
   const seq = latencyStats(timings.sequential.flushMs);
   const seqInv = latencyStats(timings.sequential.invocationMs);
   const con = latencyStats(timings.concurrent.flushMs);

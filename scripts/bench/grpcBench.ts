@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { latencyStats } from '../load/latencyStats';
 import type { BenchResult } from './benchResult';
 import { ratio } from './benchResult';
 import { pairedMedian } from './cpuBench';
 import { GRPC_VARIANTS } from './grpcCallWorker';
 import type { GrpcCallTimings, GrpcVariant } from './grpcCallWorker';
+import { runJsonWorker } from './runJsonWorker';
 import { startEmulatorProcesses } from './startEmulatorProcesses';
 
 /**
@@ -58,16 +57,8 @@ export async function grpcBench(iterations: number, rounds: number, log: (line: 
 
 /** One variant in a fresh process (grpcCallWorker.js) against the Firestore emulator at `firestoreHost`. */
 export function runGrpcCallWorker(variant: GrpcVariant, iterations: number, firestoreHost: string): Promise<GrpcCallTimings> {
-  const worker = path.join(__dirname, 'grpcCallWorker.js');
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [worker, variant, String(iterations)],
-      { timeout: 300_000, env: { ...process.env, FIRESTORE_EMULATOR_HOST: firestoreHost, METADATA_SERVER_DETECTION: 'none', OTEL_SDK_DISABLED: undefined } },
-      (error, stdout, stderr) => {
-        if (error) return reject(new Error(`grpc worker (${variant}) failed: ${error.message}\n${stderr}`));
-        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as GrpcCallTimings);
-      },
-    );
+  return runJsonWorker<GrpcCallTimings>('grpcCallWorker', [variant, String(iterations)], {
+    timeoutMs: 300_000,
+    env: { ...process.env, FIRESTORE_EMULATOR_HOST: firestoreHost, METADATA_SERVER_DETECTION: 'none', OTEL_SDK_DISABLED: undefined },
   });
 }

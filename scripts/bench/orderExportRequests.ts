@@ -3,7 +3,7 @@ import type { Attributes, Context, Tracer } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { GRPC_INSTRUMENTATION_NAME } from '../../shared/tracing/names';
+import { GRPC_INSTRUMENTATION_NAME, GRPC_INSTRUMENTATION_VERSION } from '../../shared/tracing/names';
 
 /**
  * The OTLP/protobuf export requests one order produces, as the functions send them:
@@ -21,7 +21,7 @@ export function orderExportRequests(orders: number): Uint8Array[] {
       spanProcessors: [new SimpleSpanProcessor(exporter)],
     });
     const tracer = provider.getTracer('traced-order-functions');
-    const grpcTracer = provider.getTracer(GRPC_INSTRUMENTATION_NAME, '1.0.0');
+    const grpcTracer = provider.getTracer(GRPC_INSTRUMENTATION_NAME, GRPC_INSTRUMENTATION_VERSION);
     for (let i = 0; i < orders; i++) {
       exporter.reset();
       if (service === 'createOrder') createOrderSpans(tracer, grpcTracer, i);

@@ -4,7 +4,7 @@ import type { Attributes, Span, TextMapSetter } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type * as grpc from '@grpc/grpc-js';
-import { GRPC_INSTRUMENTATION_NAME } from './names';
+import { GRPC_INSTRUMENTATION_NAME, GRPC_INSTRUMENTATION_VERSION } from './names';
 
 type GrpcJs = typeof grpc;
 
@@ -59,7 +59,7 @@ export class GrpcClientInstrumentation extends InstrumentationBase<GrpcClientIns
   private Metadata: typeof grpc.Metadata | undefined;
 
   constructor(config: GrpcClientInstrumentationConfig = {}) {
-    super(GRPC_INSTRUMENTATION_NAME, '1.0.0', config);
+    super(GRPC_INSTRUMENTATION_NAME, GRPC_INSTRUMENTATION_VERSION, config);
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
