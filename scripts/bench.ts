@@ -9,6 +9,7 @@ import { cpuBench } from './bench/cpuBench';
 import { e2eBench } from './bench/e2eBench';
 import { exporterBench } from './bench/exporterBench';
 import { flushBench } from './bench/flushBench';
+import { flushCpuBench } from './bench/flushCpuBench';
 import { grpcBench } from './bench/grpcBench';
 import { overheadBench } from './bench/overheadBench';
 import type { OverheadOutcome } from './bench/overheadBench';
@@ -18,6 +19,8 @@ import { rttBench } from './bench/rttBench';
 
 // The grpc benchmark's rounds of all its variants (about 3 minutes at 300 iterations per process).
 const GRPC_ROUNDS = 8;
+// The flushcpu benchmark's rounds of all its modes (about 1.5 minutes).
+const FLUSH_CPU_ROUNDS = 6;
 
 // Exit codes: 0 ran (missed targets are reported, not failures), 1 a benchmark could not run, 2 bad usage.
 runCli({ parse: parseBenchOptions, usageError: BenchOptionsError, help: BENCH_HELP, run: bench });
@@ -55,6 +58,7 @@ async function bench(options: BenchOptions): Promise<number> {
   if (wants('exporters')) await attempt('exporters', () => exporterBench());
   if (wants('grpc')) await attempt('grpc', () => grpcBench(options.invocations, GRPC_ROUNDS, log));
   if (wants('flush')) await attempt('flush', () => flushBench(options.invocations, options.rounds, overhead?.tracedP50Ms));
+  if (wants('flushcpu')) await attempt('flushcpu', () => flushCpuBench(FLUSH_CPU_ROUNDS, log));
   if (wants('coldstart')) await attempt('coldstart', () => coldStartBench(options.runs, log));
   if (wants('e2e')) await attempt('e2e', () => e2eBench(options.orders, options.concurrency));
 

@@ -51,7 +51,7 @@ interface Variant {
 const QUIET_MS = 1;
 
 /** Added CPU per invocation each function may cost (issue 12). */
-const ADDED_MS_LIMIT = 0.5;
+export const ADDED_MS_LIMIT = 0.5;
 
 /**
  * CPU time per order of every process of three stacks, from /proc/<pid>/stat: traced

@@ -49,7 +49,8 @@ async function main(variant: GrpcVariant, iterations: number): Promise<void> {
     }
   }
   const { Firestore } = require('@google-cloud/firestore') as typeof import('@google-cloud/firestore');
-  // As the functions run it: the library's own spans off (docs/tracing.md).
+  // As the functions run it: the library's own spans and trace util off (docs/tracing.md).
+  process.env['FIRESTORE_ENABLE_TRACING'] = 'off';
   const firestore = new Firestore({ projectId: 'demo-grpc-bench', openTelemetry: { tracerProvider: new ProxyTracerProvider() } });
   const iteration = (i: number) =>
     new Promise<void>((resolve, reject) => {

@@ -2,7 +2,7 @@ import { parseFlags } from '../cli/parseFlags';
 import { wholeNumber } from '../cli/wholeNumber';
 import { timestamp } from '../load/parseLoadOptions';
 
-export const BENCH_NAMES = ['overhead', 'cpu', 'rtt', 'collector', 'exporters', 'grpc', 'flush', 'coldstart', 'e2e', 'memory'] as const;
+export const BENCH_NAMES = ['overhead', 'cpu', 'rtt', 'collector', 'exporters', 'grpc', 'flush', 'flushcpu', 'coldstart', 'e2e', 'memory'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchOptions {
@@ -43,12 +43,15 @@ are printed and written as JSON.
   grpc       client CPU per Firestore call of our gRPC client instrumentation vs
              @opentelemetry/instrumentation-grpc (fresh processes, Firestore emulator)
   flush      force-flush cost per invocation, sequential and 50 concurrent
+  flushcpu   client CPU per invocation of the tracing library alone (fresh processes):
+             untraced, unsampled, background, before-response, and one bare POST per
+             invocation (the least an export per invocation can cost)
   coldstart  spawn → first 202: traced vs untraced vs a bare hello function
   e2e        orders/s through the whole pipeline with every trace complete
   memory     peak RSS (VmHWM) of each function process, traced vs untraced
 
 Options:
-  --only A,B        run only these (default: all; about 5 minutes)
+  --only A,B        run only these (default: all; about 7 minutes)
   --orders N        orders per variant for overhead/memory and for e2e (default 500)
   --concurrency N   requests in flight (default 10)
   --runs N          cold starts per variant (default 10)
