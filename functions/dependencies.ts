@@ -55,8 +55,8 @@ export function createDependencies(config: Config): Dependencies {
  * Firestore chooses its no-op trace util only when FIRESTORE_ENABLE_TRACING says off
  * (read from process.env as the client is built; no setting does it). Unset, it keeps its
  * working one even with the no-op provider above: every operation then starts no-op spans
- * and runs a context.with, which in a traced process enters AsyncLocalStorage once per
- * operation (about 0.3–0.5 ms of CPU per invocation; docs/performance.md).
+ * and runs a context.with, which in a traced process enters AsyncLocalStorage, for no
+ * result (docs/performance.md, fourth round).
  */
 function disableFirestoreTraceUtil(): void {
   process.env['FIRESTORE_ENABLE_TRACING'] = 'off';
