@@ -77,34 +77,21 @@ async function plainGet(): Promise<void> {
   });
 }
 
-test('an exporter built before `http` is instrumented exports around it', async () => {
-  const exporter = new OtlpProtoExporter(2000);
-  const uninstrument = instrumentHttp();
-  try {
-    const before = received;
-    assert.equal((await exportWith(exporter)).code, ExportResultCode.SUCCESS);
-    assert.equal(received, before + 1, 'the export arrived');
-    await plainGet();
-    assert.deepEqual(seenByInstrumentation, ['/plain'], 'only the plain request passed the instrumentation');
-  } finally {
-    await exporter.shutdown();
-    uninstrument();
-    seenByInstrumentation.length = 0;
-  }
-});
-
-test('an exporter built after `http` is instrumented exports around it too', async () => {
-  const uninstrument = instrumentHttp();
-  const exporter = new OtlpProtoExporter(2000);
-  try {
-    const before = received;
-    assert.equal((await exportWith(exporter)).code, ExportResultCode.SUCCESS);
-    assert.equal(received, before + 1, 'the export arrived');
-    await plainGet();
-    assert.deepEqual(seenByInstrumentation, ['/plain'], 'only the plain request passed the instrumentation');
-  } finally {
-    await exporter.shutdown();
-    uninstrument();
-    seenByInstrumentation.length = 0;
-  }
-});
+for (const built of ['before', 'after'] as const) {
+  test(`an exporter built ${built} \`http\` is instrumented exports around it`, async () => {
+    const early = built === 'before' ? new OtlpProtoExporter(2000) : undefined;
+    const uninstrument = instrumentHttp();
+    const exporter = early ?? new OtlpProtoExporter(2000);
+    try {
+      const before = received;
+      assert.equal((await exportWith(exporter)).code, ExportResultCode.SUCCESS);
+      assert.equal(received, before + 1, 'the export arrived');
+      await plainGet();
+      assert.deepEqual(seenByInstrumentation, ['/plain'], 'only the plain request passed the instrumentation');
+    } finally {
+      await exporter.shutdown();
+      uninstrument();
+      seenByInstrumentation.length = 0;
+    }
+  });
+}
