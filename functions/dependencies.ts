@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { ProxyTracerProvider } from '@opentelemetry/api';
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
 import type { Config } from '../shared/config';
@@ -27,13 +26,7 @@ export function createDependencies(config: Config): Dependencies {
   // the same, so an abandoned call stops retrying too instead of for minutes.
   const timeoutMs = config.dependencyTimeoutMs;
   if (!config.firestoreLibrarySpans) disableFirestoreTraceUtil();
-  const firestore = new Firestore({
-    projectId: config.projectId,
-    clientConfig: boundedFirestoreCalls(timeoutMs),
-    // A provider without a delegate hands out no-op tracers: the library's spans are not
-    // recorded, and the gRPC spans beneath them attach to our store span instead.
-    ...(config.firestoreLibrarySpans ? {} : { openTelemetry: { tracerProvider: new ProxyTracerProvider() } }),
-  });
+  const firestore = new Firestore({ projectId: config.projectId, clientConfig: boundedFirestoreCalls(timeoutMs) });
   const pubsub = new PubSub({ projectId: config.projectId });
   // Short batching window: each invocation waits for its own publish before answering.
   const topic = pubsub.topic(config.ordersTopic, {
@@ -52,11 +45,12 @@ export function createDependencies(config: Config): Dependencies {
 }
 
 /**
- * Firestore chooses its no-op trace util only when FIRESTORE_ENABLE_TRACING says off
- * (read from process.env as the client is built; no setting does it). Unset, it keeps its
- * working one even with the no-op provider above: every operation then starts no-op spans
- * and runs a context.with, which in a traced process enters AsyncLocalStorage, for no
- * result (docs/performance.md, fourth round).
+ * Firestore's own spans off: the library records none, and the gRPC spans beneath its calls
+ * attach to our store span instead. FIRESTORE_ENABLE_TRACING=off is the only way to get its
+ * no-op trace util (read from process.env as the client is built). A no-op tracer provider
+ * in the settings hides the spans too, but the library then still starts no-op spans and
+ * runs a context.with per operation, which in a traced process enters AsyncLocalStorage,
+ * for no result (docs/performance.md, fourth round).
  */
 function disableFirestoreTraceUtil(): void {
   process.env['FIRESTORE_ENABLE_TRACING'] = 'off';

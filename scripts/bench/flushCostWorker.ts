@@ -8,6 +8,7 @@ import { loadConfig } from '../../shared/config';
 import { startTracing } from '../../shared/tracing/startTracing';
 import type { Tracing } from '../../shared/tracing/startTracing';
 import { startCollector } from '../collector/startCollector';
+import { runWorkerMain } from './runWorkerMain';
 
 export interface FlushTimings {
   readonly sequential: { readonly flushMs: number[]; readonly invocationMs: number[] };
@@ -69,10 +70,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ ...timings, spansReceived })}\n`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runWorkerMain(main);

@@ -3,6 +3,7 @@ import domain from 'node:domain';
 import http from 'node:http';
 import { ROOT_CONTEXT, SpanKind, context, trace } from '@opentelemetry/api';
 import type { Tracer } from '@opentelemetry/api';
+import { oneOf, runWorkerMain } from './runWorkerMain';
 
 /**
  * untraced: no SDK. unsampled: tracing on, nothing recorded. background / before-response:
@@ -131,13 +132,6 @@ async function main(mode: FlushCpuMode, invocations: number, endpoint: string): 
 }
 
 if (require.main === module) {
-  const mode = process.argv[2] as FlushCpuMode;
-  if (!FLUSH_CPU_MODES.includes(mode)) throw new Error(`mode must be one of ${FLUSH_CPU_MODES.join(', ')}`);
-  main(mode, Number(process.argv[3] ?? 3000), String(process.argv[4])).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  const mode = oneOf(process.argv[2], FLUSH_CPU_MODES, 'mode');
+  runWorkerMain(() => main(mode, Number(process.argv[3] ?? 3000), String(process.argv[4])));
 }

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- each variant patches grpc-js before Firestore loads */
 import domain from 'node:domain';
-import { ProxyTracerProvider, ROOT_CONTEXT, context, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, trace } from '@opentelemetry/api';
 import type { Tracer } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -8,6 +8,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { GrpcClientInstrumentation } from '../../shared/tracing/grpcClientInstrumentation';
 import { instrumentModules } from '../../shared/tracing/instrumentModules';
+import { oneOf, runWorkerMain } from './runWorkerMain';
 
 /** untraced: no SDK; no-grpc-spans: SDK and context manager, grpc-js unpatched; then each instrumentation. */
 export const GRPC_VARIANTS = ['untraced', 'no-grpc-spans', 'ours', 'instrumentation-grpc'] as const;
@@ -49,9 +50,9 @@ async function main(variant: GrpcVariant, iterations: number): Promise<void> {
     }
   }
   const { Firestore } = require('@google-cloud/firestore') as typeof import('@google-cloud/firestore');
-  // As the functions run it: the library's own spans and trace util off (docs/tracing.md).
+  // As the functions run it: the library's own spans and trace util off (functions/dependencies.ts).
   process.env['FIRESTORE_ENABLE_TRACING'] = 'off';
-  const firestore = new Firestore({ projectId: 'demo-grpc-bench', openTelemetry: { tracerProvider: new ProxyTracerProvider() } });
+  const firestore = new Firestore({ projectId: 'demo-grpc-bench' });
   const iteration = (i: number) =>
     new Promise<void>((resolve, reject) => {
       const d = domain.create();
@@ -87,13 +88,6 @@ async function main(variant: GrpcVariant, iterations: number): Promise<void> {
 }
 
 if (require.main === module) {
-  const variant = process.argv[2] as GrpcVariant;
-  if (!GRPC_VARIANTS.includes(variant)) throw new Error(`variant must be one of ${GRPC_VARIANTS.join(', ')}`);
-  main(variant, Number(process.argv[3] ?? 300)).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  const variant = oneOf(process.argv[2], GRPC_VARIANTS, 'variant');
+  runWorkerMain(() => main(variant, Number(process.argv[3] ?? 300)));
 }
