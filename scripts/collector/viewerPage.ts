@@ -1,4 +1,11 @@
 /**
+ * Services of the recovery sweeper: the local stack's sweepOrders function and
+ * `npm run sweep` (order-sweeper). A pass with nothing to do is a trace of its own every
+ * few seconds; the list hides traces rooted there unless its switch is on.
+ */
+export const SWEEPER_SERVICES: readonly string[] = ['sweepOrders', 'order-sweeper'];
+
+/**
  * The trace viewer: one self-contained page (no CDN, no build step) that reads
  * the same Jaeger query API as any other client. `/` lists recent traces;
  * `/trace/{id}` (or `/#/trace/{id}`) draws one trace as a waterfall. Span rows
@@ -23,7 +30,7 @@ export const VIEWER_HTML = `<!doctype html>
   h1 { font-size:18px; margin:0 0 4px; }
   .muted { color:var(--muted); }
   .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size:12px; }
-  .toolbar { display:flex; gap:10px; align-items:center; margin-bottom:12px; }
+  .toolbar { display:flex; flex-wrap:wrap; gap:10px; align-items:center; margin-bottom:12px; }
   select, button { font:inherit; padding:4px 8px; }
   table { border-collapse:collapse; width:100%; background:#fff; border:1px solid var(--line); }
   th, td { text-align:left; padding:6px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
@@ -69,6 +76,22 @@ export const VIEWER_HTML = `<!doctype html>
   .summary a { margin-right:16px; }
   .cp-mark { display:inline-block; width:14px; color:#111827; }
   .legend-note { font-size:12px; margin:0 0 8px; }
+  /* A long name is cut to one line; hovering or selecting its row shows all of it. */
+  .span-row:hover .name, .span-row:focus .name, .span-row.selected .name { white-space:normal; overflow-wrap:anywhere; }
+  .twisty { all:unset; cursor:pointer; display:inline-block; width:14px; text-align:center; color:var(--muted); }
+  .twisty:hover { color:var(--fg); }
+  .twisty-space { display:inline-block; width:14px; }
+  .hidden-count { margin-left:6px; font-size:11px; color:var(--muted); }
+  .span-row.collapsed-away, .span-row.collapsed-away + .detail { display:none; }
+  .queue-gap { position:absolute; top:11px; height:0; border-top:2px dashed #98a2b3; }
+  .queue-label { position:absolute; bottom:1px; left:50%; transform:translateX(-50%); font-size:10px; color:var(--muted); white-space:nowrap; }
+  .switch { white-space:nowrap; display:inline-flex; align-items:center; gap:4px; font-size:13px; color:#fff; background:#475467; padding:3px 8px; border-radius:12px; cursor:pointer; }
+  .switch input { margin:0; }
+  #scatter { display:block; background:#fff; border:1px solid var(--line); margin-bottom:12px; }
+  #scatter .dot { cursor:pointer; fill-opacity:.75; stroke:#fff; stroke-width:1; }
+  #scatter .dot:hover { fill-opacity:1; stroke:#111827; }
+  #scatter text { font-size:11px; fill:#667085; }
+  #scatter line { stroke:#e4e7ec; }
 </style>
 </head>
 <body>
@@ -77,7 +100,9 @@ export const VIEWER_HTML = `<!doctype html>
 <script>
 (function () {
   'use strict';
-  var PALETTE = ['#2563eb', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#dc2626', '#4b5563', '#9333ea'];
+  /* No red: red marks errors. */
+  var PALETTE = ['#2563eb', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#92400e', '#475569', '#c026d3'];
+  var SWEEPER_SERVICES = ${JSON.stringify(SWEEPER_SERVICES)};
   var app = document.getElementById('app');
 
   function el(tag, attrs) {
@@ -132,12 +157,17 @@ export const VIEWER_HTML = `<!doctype html>
     }
     return null;
   }
-  /* A service's colour is its place among all known services: stable across traces, distinct within one. */
+  /*
+   * A service's colour comes from its name alone (FNV-1a into the palette), so it is the same
+   * in every trace, on every page and whatever other services appear later. The pack's own
+   * services (createOrder, processOrder, sweepOrders, order-sweeper, load-generator) land on
+   * five different colours.
+   */
   var knownServices = [];
   function colorOf(service) {
-    var i = knownServices.indexOf(service);
-    if (i < 0) for (var j = 0, h = 0; j < service.length; j++) i = h = (h * 31 + service.charCodeAt(j)) >>> 0;
-    return PALETTE[Math.max(i, 0) % PALETTE.length];
+    var h = 2166136261;
+    for (var j = 0; j < service.length; j++) { h ^= service.charCodeAt(j); h = Math.imul(h, 16777619) >>> 0; }
+    return PALETTE[h % PALETTE.length];
   }
   function serviceColors(trace) {
     var colors = {};
@@ -227,10 +257,14 @@ export const VIEWER_HTML = `<!doctype html>
     var m = /^([^=:\\s]+)\\s*[=:]\\s*(.+)$/.exec(text);
     return m ? m[1] + ':' + m[2] : 'orders.order_id:' + text;
   }
+  function openTrace(id) { location.href = '/trace/' + encodeURIComponent(id); }
   function renderList() {
     document.title = 'Traces';
     document.getElementById('where').textContent = '';
     var params = new URLSearchParams(location.search);
+    /* A trace id is one trace: open it rather than list it. */
+    if (params.get('traceID')) { location.replace('/trace/' + encodeURIComponent(params.get('traceID'))); return; }
+    var showSweeper = params.get('sweeper') === 'show';
     var service = params.get('service') || '';
     var lookback = params.get('lookback') || '1h';
     var sort = params.get('sort') || '-start';
@@ -244,11 +278,15 @@ export const VIEWER_HTML = `<!doctype html>
     var traceInput = el('input', { id: 'trace-id', type: 'search', placeholder: 'trace id', 'aria-label': 'trace id', size: '34', value: params.get('traceID') || '' });
     var tagInput = el('input', { id: 'tag', type: 'search', placeholder: 'order id, or tag key=value', 'aria-label': 'tag', size: '30', value: params.get('tagText') || '' });
     var minInput = el('input', { id: 'min-duration', type: 'search', placeholder: 'min duration: 250ms', 'aria-label': 'minimum duration', size: '16', value: params.get('minDuration') || '' });
+    var sweeperBox = el('input', { id: 'show-sweeper', type: 'checkbox' });
+    sweeperBox.checked = showSweeper;
+    var sweeperSwitch = el('label', { class: 'switch', title: 'the recovery sweeper runs every few seconds; its passes are hidden unless this is on' }, sweeperBox, 'show sweeper passes');
     function go(changes) {
+      if (traceInput.value.trim()) { openTrace(traceInput.value.trim()); return; }
       var q = new URLSearchParams();
       var values = {
-        service: serviceSelect.value, lookback: lookbackSelect.value, traceID: traceInput.value.trim(),
-        tagText: tagInput.value.trim(), minDuration: minInput.value.trim(), sort: sort, offset: '0',
+        service: serviceSelect.value, lookback: lookbackSelect.value,
+        tagText: tagInput.value.trim(), minDuration: minInput.value.trim(), sort: sort, offset: '0', sweeper: sweeperBox.checked ? 'show' : '',
       };
       Object.keys(changes || {}).forEach(function (k) { values[k] = changes[k]; });
       Object.keys(values).forEach(function (k) { if (values[k] && !(k === 'offset' && values[k] === '0') && !(k === 'sort' && values[k] === '-start')) q.set(k, values[k]); });
@@ -256,10 +294,12 @@ export const VIEWER_HTML = `<!doctype html>
     }
     serviceSelect.addEventListener('change', function () { go(); });
     lookbackSelect.addEventListener('change', function () { go(); });
+    sweeperBox.addEventListener('change', function () { go(); });
     var form = el('form', { id: 'search', class: 'toolbar', onsubmit: function (e) { e.preventDefault(); go(); } },
       serviceSelect, lookbackSelect, traceInput, tagInput, minInput,
       el('button', { type: 'submit', text: 'Search' }),
-      el('button', { type: 'button', text: 'Refresh', onclick: function () { location.reload(); } }));
+      el('button', { type: 'button', text: 'Refresh', onclick: function () { location.reload(); } }),
+      sweeperSwitch);
     var headRow = el('tr', null, el('th', { text: 'Root operation' }), el('th', { text: 'Services' }));
     Object.keys(SORTABLE).forEach(function (key) {
       var active = sort.replace('-', '') === key, descending = sort.charAt(0) === '-';
@@ -273,7 +313,8 @@ export const VIEWER_HTML = `<!doctype html>
     var status = el('p', { class: 'muted', id: 'list-status', text: 'Loading…' });
     var prev = el('button', { type: 'button', id: 'prev', text: '← newer', disabled: 'disabled', onclick: function () { go({ offset: String(Math.max(0, offset - PAGE)) }); } });
     var next = el('button', { type: 'button', id: 'next', text: 'older →', disabled: 'disabled', onclick: function () { go({ offset: String(offset + PAGE) }); } });
-    show(el('div', null, el('h1', { text: 'Traces' }), form, table, el('div', { class: 'toolbar pager' }, status, prev, next)));
+    var chart = el('div', { id: 'scatter-box' });
+    show(el('div', null, el('h1', { text: 'Traces' }), form, chart, table, el('div', { class: 'toolbar pager' }, status, prev, next)));
 
     knownServices.forEach(function (s) { serviceSelect.appendChild(el('option', { value: s, text: s })); });
     serviceSelect.value = service;
@@ -282,8 +323,9 @@ export const VIEWER_HTML = `<!doctype html>
     if (service) q.set('service', service);
     if (params.get('minDuration')) q.set('minDuration', params.get('minDuration'));
     if (params.get('tagText')) q.set('tag', tagParam(params.get('tagText')));
-    if (params.get('traceID')) q = new URLSearchParams({ traceID: params.get('traceID') });
+    if (!showSweeper) SWEEPER_SERVICES.forEach(function (name) { q.append('hideRootService', name); });
     getJson('/api/traces?' + q.toString()).then(function (res) {
+      if (res.data.length) chart.appendChild(scatter(res.data));
       var total = res.total, shown = res.data.length;
       if (!shown) status.textContent = offset ? 'No more traces.' : 'No traces match. Send some to the OTLP receivers, or widen the search.';
       else if (total > shown || offset) status.textContent = 'Traces ' + (offset + 1) + '–' + (offset + shown) + ' of ' + total;
@@ -313,6 +355,45 @@ export const VIEWER_HTML = `<!doctype html>
     }).catch(function (e) { status.textContent = ''; status.appendChild(el('span', { class: 'error-text', text: 'Cannot list traces: ' + e.message })); });
   }
 
+  /* Duration over start time of the listed traces, one dot each (Jaeger's search page has the same). */
+  var SVG = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (k) { if (k === 'text') node.textContent = attrs[k]; else node.setAttribute(k, attrs[k]); });
+    for (var i = 2; i < arguments.length; i++) node.appendChild(arguments[i]);
+    return node;
+  }
+  function scatter(traces) {
+    var W = 1000, H = 170, L = 64, R = 16, T = 12, B = 26;
+    var points = traces.map(function (trace) {
+      var rows = layout(trace), root = rows[0] && rows[0].span, bounds = traceBounds(trace);
+      return { trace: trace, root: root, bounds: bounds, error: trace.spans.some(isError) };
+    });
+    var t0 = Infinity, t1 = -Infinity, top = 1;
+    points.forEach(function (p) { t0 = Math.min(t0, p.bounds.start); t1 = Math.max(t1, p.bounds.start); top = Math.max(top, p.bounds.duration); });
+    var span = Math.max(t1 - t0, 1);
+    var x = function (us) { return t1 === t0 ? L + (W - L - R) / 2 : L + (us - t0) / span * (W - L - R); };
+    var y = function (us) { return T + (1 - us / top) * (H - T - B); };
+    var chart = svg('svg', { id: 'scatter', viewBox: '0 0 ' + W + ' ' + H, width: '100%', height: String(H), role: 'img', 'aria-label': 'trace duration over start time' });
+    [0, 0.5, 1].forEach(function (f) {
+      chart.appendChild(svg('line', { x1: String(L), x2: String(W - R), y1: String(y(top * f)), y2: String(y(top * f)) }));
+      chart.appendChild(svg('text', { x: String(L - 6), y: String(y(top * f) + 4), 'text-anchor': 'end', text: fmtDuration(Math.round(top * f)) }));
+    });
+    chart.appendChild(svg('text', { x: String(L), y: String(H - 6), text: fmtTime(t0).slice(11, 19) }));
+    if (t1 !== t0) chart.appendChild(svg('text', { x: String(W - R), y: String(H - 6), 'text-anchor': 'end', text: fmtTime(t1).slice(11, 19) }));
+    points.forEach(function (p) {
+      var service = p.root ? p.trace.processes[p.root.processID].serviceName : '?';
+      var dot = svg('circle', {
+        class: 'dot', 'data-trace-id': p.trace.traceID, 'data-duration-us': String(p.bounds.duration),
+        cx: x(p.bounds.start).toFixed(1), cy: y(p.bounds.duration).toFixed(1), r: '5',
+        fill: p.error ? '#d92d20' : colorOf(service),
+      }, svg('title', { text: service + ': ' + (p.root ? p.root.operationName : '?') + ', ' + fmtDuration(p.bounds.duration) + (p.error ? ', error' : '') }));
+      dot.addEventListener('click', function () { openTrace(p.trace.traceID); });
+      chart.appendChild(dot);
+    });
+    return chart;
+  }
+
   /* ---------- one trace as a waterfall ---------- */
   function renderTrace(traceId) {
     document.getElementById('where').textContent = 'trace ' + traceId;
@@ -334,28 +415,77 @@ export const VIEWER_HTML = `<!doctype html>
     var waterfall = el('div', { class: 'waterfall', id: 'waterfall' },
       el('div', { class: 'wf-head' }, el('div', { text: 'Service: operation' }), el('div', null, axis)));
     var selected = null;
+    var byId = {}, descendants = {}, collapsed = {}, rowNodes = [];
+    trace.spans.forEach(function (s) { byId[s.spanID] = s; });
+    /* Rows are depth-first, so a row's descendants are the rows after it that are deeper. */
+    rows.forEach(function (row, i) {
+      var n = 0;
+      for (var j = i + 1; j < rows.length && rows[j].depth > row.depth; j++) n++;
+      descendants[row.span.spanID] = n;
+    });
+    function applyCollapse() {
+      var hideBelow = -1;
+      rowNodes.forEach(function (r) {
+        var away = hideBelow >= 0 && r.depth > hideBelow;
+        if (!away) hideBelow = collapsed[r.span.spanID] ? r.depth : -1;
+        r.node.classList.toggle('collapsed-away', away);
+      });
+    }
 
     rows.forEach(function (row) {
       var s = row.span, service = trace.processes[s.processID].serviceName, error = isError(s);
       var left = (s.startTime - bounds.start) / bounds.duration * 100;
       var width = s.duration / bounds.duration * 100;
       var self = analysis.self[s.spanID], critical = analysis.critical[s.spanID] === true;
+      /*
+       * An asynchronous consumer starts after its producer has ended: that wait is the
+       * message's time in the queue (publish acknowledged to push delivered), drawn dashed.
+       */
+      var parent = byId[parentOf(s) || ''], gap = null, gapLeft = 0;
+      if (parent && tagValue(s, 'span.kind') === 'consumer' && s.startTime > parent.startTime + parent.duration) {
+        var gapStart = parent.startTime + parent.duration, delay = s.startTime - gapStart;
+        gapLeft = (gapStart - bounds.start) / bounds.duration * 100;
+        gap = el('div', {
+          class: 'queue-gap', title: 'queue delay: ' + fmtDuration(delay) + ' from the end of ' + parent.operationName + ' to the start of this span',
+          style: 'left:' + gapLeft + '%;width:' + (delay / bounds.duration * 100) + '%',
+        }, el('span', { class: 'queue-label', text: 'queue delay ' + fmtDuration(delay) }));
+      }
       var label = el('span', { class: 'bar-label', text: fmtDuration(s.duration) + (self < s.duration ? ' · self ' + fmtDuration(self) : '') });
-      label.style[left + width > 85 ? 'right' : 'left'] = left + width > 85 ? (100 - left + 0.5) + '%' : (left + width + 0.5) + '%';
+      /* Right of the bar, or left of it (and of its queue delay) when there is no room right. */
+      if (gap || left + width > 85) label.style.right = (100 - (gap ? gapLeft : left) + 0.5) + '%';
+      else label.style.left = (left + width + 0.5) + '%';
+      var below = descendants[s.spanID];
+      var twisty = below ? el('button', { type: 'button', class: 'twisty', 'aria-expanded': 'true', 'aria-label': 'collapse ' + plural(below, 'span') + ' below', text: '▾' }) : el('span', { class: 'twisty-space' });
+      var hiddenCount = el('span', { class: 'hidden-count' });
       var node = el('div', {
         class: 'span-row' + (error ? ' error' : '') + (critical ? ' critical' : ''), id: 'span-' + s.spanID,
         'data-self-us': String(self), 'data-critical': critical ? 'true' : 'false',
         'data-span-id': s.spanID, 'data-parent-span-id': parentOf(s) || '', 'data-service': service,
         'data-operation': s.operationName, 'data-depth': String(row.depth), 'data-status': error ? 'error' : (tagValue(s, 'otel.status_code') || 'unset').toLowerCase(),
+        'data-queue-delay-us': gap ? String(s.startTime - parent.startTime - parent.duration) : null,
         role: 'button', tabindex: '0', title: service + ': ' + s.operationName,
       },
         el('div', { class: 'name', style: 'padding-left:' + (8 + row.depth * 16) + 'px' },
+          twisty,
           el('span', { class: 'cp-mark', title: critical ? 'on the critical path' : '', text: critical ? '◆' : '' }),
           el('span', { class: 'svc', style: 'color:' + colors[service], text: service }),
           el('span', { class: 'op', text: s.operationName }),
-          error ? el('span', { class: 'status error-text', text: '⚠ error' }) : null),
-        el('div', { class: 'lane' },
+          error ? el('span', { class: 'status error-text', text: '⚠ error' }) : null,
+          hiddenCount),
+        el('div', { class: 'lane' }, gap,
           el('div', { class: 'bar', style: 'left:' + left + '%;width:' + width + '%;background:' + colors[service] }), label));
+      rowNodes.push({ node: node, span: s, depth: row.depth });
+      if (below) twisty.addEventListener('click', function (e) {
+        e.stopPropagation();
+        var close = !collapsed[s.spanID];
+        collapsed[s.spanID] = close;
+        twisty.textContent = close ? '▸' : '▾';
+        twisty.setAttribute('aria-expanded', close ? 'false' : 'true');
+        twisty.setAttribute('aria-label', (close ? 'expand ' : 'collapse ') + plural(below, 'span') + ' below');
+        hiddenCount.textContent = close ? '+' + below : '';
+        node.setAttribute('data-collapsed', close ? 'true' : 'false');
+        applyCollapse();
+      });
       function toggle() {
         var open = waterfall.querySelector('.detail');
         if (open) open.remove();
@@ -366,7 +496,7 @@ export const VIEWER_HTML = `<!doctype html>
         node.insertAdjacentElement('afterend', spanDetail(trace, s, service, bounds));
       }
       node.addEventListener('click', toggle);
-      node.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } });
+      node.addEventListener('keydown', function (e) { if (e.target === node && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); toggle(); } });
       waterfall.appendChild(node);
     });
 
@@ -382,7 +512,8 @@ export const VIEWER_HTML = `<!doctype html>
         el('a', { id: 'download-json', href: '/api/traces/' + trace.traceID, download: 'trace-' + trace.traceID + '.json', text: 'Download JSON' }),
         legend),
       el('p', { class: 'muted legend-note' }, el('span', { class: 'cp-mark', text: '◆' }),
-        ' critical path: the spans the first root span waited on, end to end. “self”: time in a span not covered by its children.'),
+        ' critical path: the spans the first root span waited on, end to end. “self”: time in a span not covered by its children.',
+        ' Dashed: queue delay, a message waiting between its producer and its consumer. ▾ folds a subtree.'),
       waterfall));
 
     var wanted = /^#span-([0-9a-f]+)$/.exec(location.hash);
@@ -438,10 +569,11 @@ export const VIEWER_HTML = `<!doctype html>
     return detail;
   }
 
+  function safeDecode(text) { try { return decodeURIComponent(text); } catch (e) { return text; } }
   function route() {
-    var pathMatch = /^\\/trace\\/([0-9a-fA-F]+)\\/?$/.exec(location.pathname);
+    var pathMatch = /^\\/trace\\/([^/]+)\\/?$/.exec(location.pathname);
     var hashMatch = /^#\\/trace\\/([0-9a-fA-F]+)/.exec(location.hash);
-    if (pathMatch) renderTrace(pathMatch[1]);
+    if (pathMatch) renderTrace(safeDecode(pathMatch[1]));
     else if (hashMatch) renderTrace(hashMatch[1]);
     else renderList();
   }

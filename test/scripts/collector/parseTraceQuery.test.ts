@@ -25,6 +25,12 @@ void describe('parseTraceQuery', () => {
     assert.equal(lookback.query.startMicros, NOW - 2 * 86_400_000_000);
   });
 
+  void it('reads the services whose root-only traces are hidden', () => {
+    const parsed = parseTraceQuery(new URLSearchParams('hideRootService=a&hideRootService=b&hideRootService='), NOW);
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.query.hiddenRootServices, ['a', 'b']);
+  });
+
   void it('reads the viewer\'s paging and sort', () => {
     const parsed = parseTraceQuery(new URLSearchParams('limit=100&offset=200&sort=-duration'), NOW);
     assert.ok(parsed.ok);

@@ -157,10 +157,19 @@ void describe('trace viewer: search, sort, pages, critical path, download', () =
     await listed(page);
     await page.locator('#trace-id').fill(recorded.failed);
     await page.locator('#search button[type="submit"]').click();
-    await page.waitForURL(/traceID=/);
-    list = await listed(page);
-    assert.deepEqual(list.ids, [recorded.failed]);
-    assert.deepEqual(list.statuses, ['error']);
+    await page.waitForURL(`${base}/trace/${recorded.failed}`);
+    await page.locator('.span-row').first().waitFor();
+    assert.deepEqual(await page.locator('.span-row').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-status'))), ['error']);
+    assert.match(await page.locator('h1').innerText(), /shop: POST \/orders/);
+    // An old link with ?traceID= opens the trace too; an unknown id says so.
+    await page.goto(`${base}/?traceID=${recorded.slow}`);
+    await page.waitForURL(`${base}/trace/${recorded.slow}`);
+    await page.goto(`${base}/`);
+    await listed(page);
+    await page.locator('#trace-id').fill('0123456789abcdef0123456789abcdef');
+    await page.locator('#search button[type="submit"]').click();
+    await page.locator('.error-text').waitFor();
+    assert.match(await page.locator('.error-text').innerText(), /trace not found/);
 
     // The slow trace: self time per span and the critical path.
     await page.goto(`${base}/trace/${recorded.slow}`);
