@@ -5,6 +5,24 @@ import { extractFromAttributes, parseTraceparent } from './messageContext';
 import { MESSAGE_PUBLISHED_TYPE } from './messagePublishedData';
 import type { MessagePublishedData } from './messagePublishedData';
 import { ATTRIBUTE_PREFIX, LINK_KIND } from './names';
+import {
+  ATTR_CLOUDEVENTS_EVENT_ID,
+  ATTR_CLOUDEVENTS_EVENT_SOURCE,
+  ATTR_CLOUDEVENTS_EVENT_TYPE,
+  ATTR_FAAS_INVOCATION_ID,
+  ATTR_FAAS_TRIGGER,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_DESTINATION_SUBSCRIPTION_NAME,
+  ATTR_MESSAGING_MESSAGE_BODY_SIZE,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  FAAS_TRIGGER_VALUE_OTHER,
+  FAAS_TRIGGER_VALUE_PUBSUB,
+  MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
+  MESSAGING_SYSTEM_VALUE_GCP_PUBSUB,
+} from './semconv';
 import type { InvocationSpec } from './runInvocation';
 
 /**
@@ -17,18 +35,17 @@ import type { InvocationSpec } from './runInvocation';
 export function cloudEventInvocationSpec(event: CloudEvent<unknown>, startedMs: number): InvocationSpec {
   const transport = parseTraceparent((event as { traceparent?: unknown }).traceparent);
   const common = {
-    'faas.invocation_id': event.id,
-    'faas.invocation.id': event.id,
-    'cloudevents.event_id': event.id,
-    'cloudevents.event_type': event.type,
-    'cloudevents.event_source': event.source,
+    [ATTR_FAAS_INVOCATION_ID]: event.id,
+    [ATTR_CLOUDEVENTS_EVENT_ID]: event.id,
+    [ATTR_CLOUDEVENTS_EVENT_TYPE]: event.type,
+    [ATTR_CLOUDEVENTS_EVENT_SOURCE]: event.source,
   };
   if (event.type !== MESSAGE_PUBLISHED_TYPE) {
     return {
       name: `process ${event.type}`,
       kind: SpanKind.CONSUMER,
       parent: transport ? trace.setSpanContext(ROOT_CONTEXT, transport) : ROOT_CONTEXT,
-      attributes: { 'faas.trigger': 'other', ...common },
+      attributes: { [ATTR_FAAS_TRIGGER]: FAAS_TRIGGER_VALUE_OTHER, ...common },
     };
   }
   const data = (event.data ?? {}) as MessagePublishedData;
@@ -41,15 +58,17 @@ export function cloudEventInvocationSpec(event: CloudEvent<unknown>, startedMs: 
     parent: publisher ? trace.setSpanContext(ROOT_CONTEXT, publisher) : ROOT_CONTEXT,
     links: transportLinks(transport, publisher),
     attributes: {
-      'faas.trigger': 'pubsub',
+      [ATTR_FAAS_TRIGGER]: FAAS_TRIGGER_VALUE_PUBSUB,
       ...common,
-      'messaging.system': 'gcp_pubsub',
-      'messaging.operation.type': 'process',
-      'messaging.operation.name': 'process',
-      'messaging.destination.name': topic,
-      'messaging.destination.subscription.name': data.subscription ?? '',
-      'messaging.message.id': message.messageId ?? event.id,
-      'messaging.message.body.size': typeof message.data === 'string' ? Buffer.byteLength(message.data, 'base64') : 0,
+      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_GCP_PUBSUB,
+      [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
+      [ATTR_MESSAGING_OPERATION_NAME]: 'process',
+      [ATTR_MESSAGING_DESTINATION_NAME]: topic,
+      // Google's Pub/Sub emulator pushes no subscription (functions-framework drops it):
+      // left out rather than recorded empty.
+      ...(data.subscription ? { [ATTR_MESSAGING_DESTINATION_SUBSCRIPTION_NAME]: data.subscription } : {}),
+      [ATTR_MESSAGING_MESSAGE_ID]: message.messageId ?? event.id,
+      [ATTR_MESSAGING_MESSAGE_BODY_SIZE]: typeof message.data === 'string' ? Buffer.byteLength(message.data, 'base64') : 0,
       [`${ATTRIBUTE_PREFIX}queue_delay_ms`]: queueDelayMs(message.publishTime, startedMs),
       [`${ATTRIBUTE_PREFIX}parent_from_message`]: publisher !== undefined,
     },

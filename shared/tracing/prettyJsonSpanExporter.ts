@@ -2,6 +2,7 @@ import { ExportResultCode, hrTimeToMicroseconds } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { SpanKind } from '@opentelemetry/api';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 /** The readable form of one span that the console exporter prints. */
 export function spanToJson(span: ReadableSpan): Record<string, unknown> {
@@ -12,7 +13,7 @@ export function spanToJson(span: ReadableSpan): Record<string, unknown> {
     traceId: context.traceId,
     spanId: context.spanId,
     parentSpanId: span.parentSpanContext?.spanId,
-    service: span.resource.attributes['service.name'],
+    service: span.resource.attributes[ATTR_SERVICE_NAME],
     scope: span.instrumentationScope.name,
     startTimeUs: hrTimeToMicroseconds(span.startTime),
     durationUs: hrTimeToMicroseconds(span.duration),

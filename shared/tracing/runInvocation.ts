@@ -2,6 +2,7 @@ import { SpanStatusCode, TraceFlags, context, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Link, Span, SpanKind } from '@opentelemetry/api';
 import { Invocation } from './invocationSpans';
 import type { Tracing } from './startTracing';
+import { ATTR_FAAS_COLDSTART } from './semconv';
 
 export interface InvocationSpec {
   readonly name: string;
@@ -45,7 +46,7 @@ export function startInvocation(tracing: Tracing, spec: InvocationSpec): Started
     spec.name,
     {
       kind: spec.kind,
-      attributes: { ...spec.attributes, 'faas.coldstart': takeColdStart() },
+      attributes: { ...spec.attributes, [ATTR_FAAS_COLDSTART]: takeColdStart() },
       ...(spec.links ? { links: spec.links } : {}),
     },
     invocationContext,

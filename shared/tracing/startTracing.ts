@@ -3,15 +3,18 @@
    the untraced baseline (OTEL_SDK_DISABLED=true) pays nothing for them at cold start. */
 import { trace } from '@opentelemetry/api';
 import type { Tracer } from '@opentelemetry/api';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { FallbackPropagator } from './fallbackPropagator';
 import { FlushCoordinator } from './flushCoordinator';
 import type { FlushOutcome } from './flushCoordinator';
 import { InvocationSpanTracker } from './invocationSpans';
 import type { FlushMode, TracingConfig } from './tracingConfig';
+import { createSampler } from './createSampler';
 import { createSpanProcessor } from './createSpanProcessor';
 import { instrumentModules } from './instrumentModules';
 import { TRACER_NAME } from './names';
+import { ATTR_FAAS_NAME, ATTR_GCP_PROJECT_ID } from './semconv';
 
 export { TRACER_NAME };
 
@@ -61,7 +64,7 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
 
   const provider = new NodeTracerProvider({
     resource: createResource(config),
-    sampler: createSampler(config),
+    sampler: createSampler(config.sampler),
     // Explicit, so our default applies; config already took the standard variables into account.
     spanLimits: { attributeValueLengthLimit: config.attributeValueLengthLimit },
     // The tracker comes first so it sees every span start before anything exports it.
@@ -104,9 +107,9 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
 function createResource(config: TracingConfig): import('@opentelemetry/resources').Resource {
   const { defaultResource, detectResources, envDetector, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   let resource = defaultResource()
-    .merge(resourceFromAttributes({ 'service.name': config.serviceName, 'faas.name': config.serviceName }))
+    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName, [ATTR_FAAS_NAME]: config.serviceName }))
     // The Telemetry API files spans under the project named by this resource attribute.
-    .merge(config.tracesExporter === 'gcp_otlp' ? resourceFromAttributes({ 'gcp.project_id': config.projectId }) : null)
+    .merge(config.tracesExporter === 'gcp_otlp' ? resourceFromAttributes({ [ATTR_GCP_PROJECT_ID]: config.projectId }) : null)
     // OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME keep their standard meaning.
     .merge(detectResources({ detectors: [envDetector] }));
   if (config.onGcp) {
@@ -115,17 +118,6 @@ function createResource(config: TracingConfig): import('@opentelemetry/resources
     resource = resource.merge(detectResources({ detectors: [gcpDetector] }));
   }
   return resource;
-}
-
-/**
- * The configured sampler. The parent-based ones follow the caller's sampled flag (Google's
- * front end decides for requests without one); the ratio applies only to new root traces.
- */
-function createSampler(config: TracingConfig): import('@opentelemetry/sdk-trace-base').Sampler {
-  const { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
-  const { name, ratio } = config.sampler;
-  const root = name.endsWith('traceidratio') ? new TraceIdRatioBasedSampler(ratio) : name.endsWith('always_off') ? new AlwaysOffSampler() : new AlwaysOnSampler();
-  return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
 }
 
 function disabledTracing(config: TracingConfig): Tracing {

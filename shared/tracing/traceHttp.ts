@@ -1,12 +1,22 @@
 import { SpanKind, SpanStatusCode, context } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
+import {
+  ATTR_CLIENT_ADDRESS,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_URL_PATH,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+} from '@opentelemetry/semantic-conventions';
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 import { incomingParent } from './incomingTraceContext';
 import type { StartedInvocation } from './runInvocation';
 import { startInvocation } from './runInvocation';
 import type { Tracing } from './startTracing';
 import type { IncomingTraceContextMode } from './tracingConfig';
+import { ATTR_FAAS_INVOCATION_ID, ATTR_FAAS_TRIGGER, ATTR_HTTP_REQUEST_BODY_SIZE, FAAS_TRIGGER_VALUE_HTTP } from './semconv';
 
 export interface HttpTracingOptions {
   /** Overrides TRACE_INCOMING_CONTEXT for this function. */
@@ -30,7 +40,13 @@ export function traceHttp(tracing: Tracing, handler: HttpFunction, options: Http
   const mode = options.incomingContext ?? tracing.config.traceIncomingContext;
   return (req, res) => {
     const { parent, links } = incomingParent(req.headers, mode);
-    const invocation = startInvocation(tracing, { name: `${req.method} /`, kind: SpanKind.SERVER, parent, links, attributes: requestAttributes(req) });
+    const invocation = startInvocation(tracing, {
+      name: `${req.method} /`,
+      kind: SpanKind.SERVER,
+      parent,
+      links,
+      attributes: requestAttributes(req, tracing.config.recordClientAddress),
+    });
     const answer = holdEnd(res, invocation, tracing.flushMode === 'background');
     res.once('close', () => {
       if (answer.started) return;
@@ -74,24 +90,30 @@ function holdEnd(res: Response, invocation: StartedInvocation, background: boole
 }
 
 function recordStatus(invocation: StartedInvocation, status: number): void {
-  invocation.span.setAttribute('http.response.status_code', status);
+  invocation.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
   // A status the handler set itself (with its message) is kept.
   const current = (invocation.span as { status?: { code: SpanStatusCode } }).status?.code;
   if (status >= 500 && current === SpanStatusCode.UNSET) invocation.span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
 }
 
-function requestAttributes(req: Request): Attributes {
+/**
+ * The server span's attributes. What is unknown is left out, never recorded as an empty
+ * string. The caller's address is personal data in most jurisdictions, so it is recorded
+ * only when TRACE_CLIENT_ADDRESS=true; the user agent is recorded (docs/tracing.md says so).
+ */
+function requestAttributes(req: Request, recordClientAddress: boolean): Attributes {
   const invocationId = req.get('function-execution-id') ?? (req as Request & { executionId?: string }).executionId ?? randomUUID();
-  return {
-    'faas.trigger': 'http',
-    'faas.invocation_id': invocationId,
-    'faas.invocation.id': invocationId,
-    'http.request.method': req.method,
-    'http.route': '/',
-    'url.path': req.path,
-    'url.scheme': req.protocol,
-    'user_agent.original': req.get('user-agent') ?? '',
-    'client.address': req.ip ?? '',
-    'http.request.body.size': req.rawBody?.length ?? Number(req.get('content-length') ?? 0),
+  const attributes: Attributes = {
+    [ATTR_FAAS_TRIGGER]: FAAS_TRIGGER_VALUE_HTTP,
+    [ATTR_FAAS_INVOCATION_ID]: invocationId,
+    [ATTR_HTTP_REQUEST_METHOD]: req.method,
+    [ATTR_HTTP_ROUTE]: '/',
+    [ATTR_URL_PATH]: req.path,
+    [ATTR_URL_SCHEME]: req.protocol,
+    [ATTR_HTTP_REQUEST_BODY_SIZE]: req.rawBody?.length ?? Number(req.get('content-length') ?? 0),
   };
+  const userAgent = req.get('user-agent');
+  if (userAgent) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
+  if (recordClientAddress && req.ip) attributes[ATTR_CLIENT_ADDRESS] = req.ip;
+  return attributes;
 }

@@ -6,8 +6,12 @@ import type { Env } from './envValues';
 const EXPORTERS = ['console', 'otlp', 'gcp', 'gcp_otlp', 'none'] as const;
 export type TracesExporterName = (typeof EXPORTERS)[number];
 
-/** The standard OTEL_TRACES_SAMPLER values the SDK implements. */
+/**
+ * The standard OTEL_TRACES_SAMPLER values the SDK implements, and the library's default
+ * (createSampler.ts): a sampled parent is followed, anything else is decided by the trace-id ratio.
+ */
 const SAMPLERS = [
+  'sampled_parent_or_traceidratio',
   'always_on',
   'always_off',
   'traceidratio',
@@ -73,6 +77,11 @@ export interface TracingConfig {
    * untrusted, so a new root trace links to it).
    */
   readonly traceIncomingContext: IncomingTraceContextMode;
+  /**
+   * TRACE_CLIENT_ADDRESS=true: the server span records the caller's IP address
+   * (`client.address`). Off by default: an IP address is personal data.
+   */
+  readonly recordClientAddress: boolean;
 }
 
 // Accepted spellings of the Cloud Trace exporter, as other Google samples name it.
@@ -110,6 +119,7 @@ export function loadTracingConfig(env: Env = process.env, argv: readonly string[
     spanQueueSize: positiveInt(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1_000_000),
     spanExportBatchSize: positiveInt(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1_000_000),
     traceIncomingContext: oneOf(env, 'TRACE_INCOMING_CONTEXT', INCOMING_CONTEXT_MODES, 'continue'),
+    recordClientAddress: booleanFlag(env, 'TRACE_CLIENT_ADDRESS'),
   });
 }
 
@@ -125,8 +135,10 @@ function exporterName(env: Env, onGcp: boolean): TracesExporterName {
 }
 
 function sampler(env: Env): TracingConfig['sampler'] {
-  // The OpenTelemetry default; the SDK would read the same variables, but silently fall back on a typo.
-  const name = oneOf(env, 'OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on');
+  // Not the OpenTelemetry default (parentbased_always_on): behind Google's front end, whose
+  // rate-limited flag marks few requests sampled, that would record few orders (createSampler.ts).
+  // The SDK would read the same variables, but silently fall back on a typo.
+  const name = oneOf(env, 'OTEL_TRACES_SAMPLER', SAMPLERS, 'sampled_parent_or_traceidratio');
   const rawRatio = nonEmpty(env, 'OTEL_TRACES_SAMPLER_ARG');
   if (rawRatio === undefined || !name.endsWith('traceidratio')) return { name, ratio: 1 };
   const ratio = Number(rawRatio);

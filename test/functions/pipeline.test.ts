@@ -136,7 +136,9 @@ test('one order is one trace across both functions, each exported before its fun
   assert.equal(server.attributes['faas.trigger'], 'http');
   assert.equal(server.attributes['http.response.status_code'], 202);
   assert.equal(typeof server.attributes['faas.coldstart'], 'boolean');
-  assert.ok(server.attributes['faas.invocation_id']);
+  assert.ok(server.attributes['faas.invocation.id']);
+  assert.equal(server.attributes['faas.invocation_id'], undefined, 'only the current name');
+  assert.equal(server.attributes['client.address'], undefined, 'the caller\'s address is opt-in (TRACE_CLIENT_ADDRESS)');
 
   const create = one(childrenOf(httpSpans, server), (s) => s.name === 'create orders', 'Firestore create span');
   assert.equal(create.attributes['db.system.name'], 'gcp.firestore');
@@ -167,7 +169,8 @@ test('one order is one trace across both functions, each exported before its fun
   assert.equal(consumer.parentSpanContext?.spanId, send.spanContext().spanId, 'the consumer is a child of the publish span');
   assert.equal(consumer.name, 'process orders');
   assert.equal(consumer.attributes['faas.trigger'], 'pubsub');
-  assert.equal(consumer.attributes['faas.invocation_id'], message.id);
+  assert.equal(consumer.attributes['faas.invocation.id'], message.id);
+  assert.equal(consumer.attributes['messaging.destination.subscription.name'], `projects/${PROJECT}/subscriptions/orders-processOrder`);
   assert.equal(consumer.attributes['messaging.message.id'], message.id);
   assert.equal(consumer.attributes['orders.result'], 'processed');
   assert.ok((consumer.attributes['gcf_tracing.queue_delay_ms'] as number) >= 0, 'queue delay recorded');
@@ -179,6 +182,28 @@ test('one order is one trace across both functions, each exported before its fun
   assert.equal(order?.status, 'processed');
   assert.equal(order?.traceId, CLIENT_TRACE_ID);
   assert.equal(order?.total, 19);
+});
+
+test("an order whose request Google's front end marked unsampled (traceparent -00) is still traced whole", async () => {
+  // The front end marks at most 0.1 requests/s per instance sampled; the default sampler
+  // decides an unsampled caller's trace again by its trace id (ratio 1 here: every order).
+  const traceId = 'a'.repeat(32);
+  const response = await context.with(suppressTracing(ROOT_CONTEXT), async () =>
+    request(createOrder).post('/').set('traceparent', `00-${traceId}-${CLIENT_SPAN_ID}-00`).send(ORDER).expect(202),
+  );
+  assert.equal(response.body.traceId, traceId);
+  const httpSpans = spansOf(traceId);
+  const server = one(httpSpans, (s) => s.kind === SpanKind.SERVER, 'server span');
+  assert.equal(server.parentSpanContext?.spanId, CLIENT_SPAN_ID, 'still a child of the caller');
+  const send = one(httpSpans, (s) => s.name === 'send orders', 'publish span');
+  assert.ok(httpSpans.some((s) => s.name === 'grpc.google.firestore.v1.Firestore/Commit'), 'its Firestore gRPC spans too');
+
+  const message = await nextMessage();
+  assert.equal(message.attributes.traceparent, `00-${traceId}-${send.spanContext().spanId}-01`, 'the decision travels with the message');
+  await pushCloudEvent({ id: message.id, data: message.data.toString('base64'), attributes: message.attributes, publishTime: message.publishTime.toISOString() }).expect(204);
+  const consumer = one(spansOf(traceId), (s) => s.kind === SpanKind.CONSUMER, 'consumer span');
+  assert.equal(consumer.parentSpanContext?.spanId, send.spanContext().spanId);
+  one(descendantsOf(spansOf(traceId), consumer), (s) => s.name === 'mark_processed orders', 'Firestore mark span');
 });
 
 test('a redelivered message changes nothing the second time', async () => {

@@ -9,9 +9,10 @@ import { ConfigError } from '../../../shared/tracing/configError';
 import { loadTracingConfig } from '../../../shared/tracing/tracingConfig';
 import type { TracingConfig } from '../../../shared/tracing/tracingConfig';
 
-test('defaults: parent-based always-on sampler, 1024-character attribute values, Google endpoints', () => {
+test('defaults: a sampled parent or the trace-id ratio (1), 1024-character attribute values, Google endpoints', () => {
   const config = loadTracingConfig({}, []);
-  assert.deepEqual(config.sampler, { name: 'parentbased_always_on', ratio: 1 });
+  assert.deepEqual(config.sampler, { name: 'sampled_parent_or_traceidratio', ratio: 1 });
+  assert.equal(config.recordClientAddress, false);
   assert.equal(config.attributeValueLengthLimit, 1024);
   assert.equal(config.cloudTraceEndpoint, undefined);
   assert.equal(config.telemetryApiEndpoint, 'https://telemetry.googleapis.com:443');
@@ -22,6 +23,8 @@ const cases: ReadonlyArray<{ env: Record<string, string>; key: keyof TracingConf
   { env: { OTEL_TRACES_EXPORTER: 'GCP_OTLP' }, key: 'tracesExporter', expected: 'gcp_otlp' },
   { env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }, key: 'sampler', expected: { name: 'parentbased_traceidratio', ratio: 0.25 } },
   { env: { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' }, key: 'sampler', expected: { name: 'traceidratio', ratio: 0 } },
+  { env: { OTEL_TRACES_SAMPLER_ARG: '0.1' }, key: 'sampler', expected: { name: 'sampled_parent_or_traceidratio', ratio: 0.1 } },
+  { env: { TRACE_CLIENT_ADDRESS: 'true' }, key: 'recordClientAddress', expected: true },
   { env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio' }, key: 'sampler', expected: { name: 'parentbased_traceidratio', ratio: 1 } },
   // The argument means nothing to the other samplers, so it is not checked for them.
   { env: { OTEL_TRACES_SAMPLER: 'always_off', OTEL_TRACES_SAMPLER_ARG: 'ignored' }, key: 'sampler', expected: { name: 'always_off', ratio: 1 } },
@@ -49,6 +52,7 @@ const bad: ReadonlyArray<[Record<string, string>, string]> = [
   [{ OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'long' }, 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'],
   [{ CLOUD_TRACE_ENDPOINT: 'https://cloudtrace.googleapis.com' }, 'CLOUD_TRACE_ENDPOINT'],
   [{ OTEL_TRACES_EXPORTER: 'gcp_trace_otlp' }, 'OTEL_TRACES_EXPORTER'],
+  [{ TRACE_CLIENT_ADDRESS: 'yes' }, 'TRACE_CLIENT_ADDRESS'],
 ];
 for (const [env, variable] of bad) {
   test(`${JSON.stringify(env)} is rejected naming ${variable}`, () => {

@@ -134,3 +134,24 @@ test('garbage trace context starts a new root trace, never an error', async () =
   assert.ok(consumer);
   assert.equal(consumer.attributes['gcf_tracing.parent_from_message'], false);
 });
+
+test("a push without a subscription (Google's Pub/Sub emulator) leaves the attribute out rather than empty", async () => {
+  for (const subscription of ['projects/demo-third-party/subscriptions/greetings-push', undefined, '']) {
+    exporter.reset();
+    const { publisher, attributes } = publish();
+    const body = { ...message(attributes), subscription };
+    // Binary mode, as Eventarc sends it (a plain push loses the subscription in functions-framework's conversion).
+    await request(server)
+      .post('/')
+      .set({ 'ce-specversion': EVENT.specversion, 'ce-id': EVENT.id, 'ce-type': EVENT.type, 'ce-source': EVENT.source })
+      .send(body)
+      .expect(204);
+    const consumer = exportedConsumer(publisher.traceId);
+    assert.ok(consumer);
+    if (subscription) assert.equal(consumer.attributes['messaging.destination.subscription.name'], subscription);
+    else assert.ok(!('messaging.destination.subscription.name' in consumer.attributes), `subscription ${JSON.stringify(subscription)}: attribute left out`);
+    assert.equal(consumer.attributes['faas.invocation.id'], 'm-1');
+    assert.ok(!('faas.invocation_id' in consumer.attributes), 'only the current semantic-convention name');
+    assert.ok(Object.values(consumer.attributes).every((value) => value !== ''), 'no empty attribute value');
+  }
+});

@@ -124,3 +124,28 @@ test('baggage from the caller reaches no span', async () => {
   assert.ok(span);
   assert.ok(!JSON.stringify(span.attributes).includes('alice'));
 });
+
+test('the caller: its user agent is recorded, its address only with TRACE_CLIENT_ADDRESS=true, nothing unknown as an empty string', async () => {
+  const functionsFramework = require('@google-cloud/functions-framework') as typeof import('@google-cloud/functions-framework');
+  const { currentTracing } = require('../../../shared/tracing/tracing') as typeof import('../../../shared/tracing/tracing');
+  const { traceHttp } = require('../../../shared/tracing/traceHttp') as typeof import('../../../shared/tracing/traceHttp');
+  const tracing = currentTracing()!;
+  const withAddress = { ...tracing, config: { ...tracing.config, recordClientAddress: true } };
+  functionsFramework.http('helloWithAddress', traceHttp(withAddress, (_req, res) => void res.send('hello')));
+
+  const cases = [
+    { fn: 'helloSend', userAgent: 'agent/1.0', address: undefined, agent: 'agent/1.0' },
+    { fn: 'helloSend', userAgent: '', address: undefined, agent: undefined },
+    { fn: 'helloWithAddress', userAgent: 'agent/1.0', address: /^(::ffff:)?127\.0\.0\.1$|^::1$/, agent: 'agent/1.0' },
+  ];
+  for (const { fn, userAgent, address, agent } of cases) {
+    exporter.reset();
+    await request(servers(fn)).get('/').set('traceparent', TRACEPARENT).set('user-agent', userAgent).expect(200);
+    const span = exportedServerSpan();
+    assert.ok(span, fn);
+    assert.equal(span.attributes['user_agent.original'], agent, `${fn} with user-agent "${userAgent}"`);
+    if (address) assert.match(String(span.attributes['client.address']), address, fn);
+    else assert.ok(!('client.address' in span.attributes), `${fn}: no client.address by default`);
+    assert.ok(Object.values(span.attributes).every((value) => value !== ''), `${fn}: no empty attribute value`);
+  }
+});
