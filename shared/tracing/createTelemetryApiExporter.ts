@@ -11,7 +11,8 @@ const SCOPES = ['https://www.googleapis.com/auth/trace.append'];
  * OTLP/gRPC to Google's Telemetry API (`telemetry.googleapis.com:443`), the successor the
  * Cloud Trace exporter's upstream recommends. TLS plus an OAuth token from Application
  * Default Credentials on every call; needs roles/telemetry.tracesWriter. The project goes
- * in `x-goog-user-project` here and in the `gcp.project_id` resource attribute (startTracing).
+ * in `x-goog-user-project` here and in the `gcp.project_id` resource attribute
+ * (startTracing).
  */
 export function createTelemetryApiExporter(config: TracingConfig): SpanExporter {
   const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
@@ -22,14 +23,16 @@ export function createTelemetryApiExporter(config: TracingConfig): SpanExporter 
   const callCredentials = grpc.credentials.createFromGoogleCredential({
     // google-auth-library 10 answers with a fetch Headers object, but grpc-js copies
     // plain object keys only: handing it the auth client directly sends no token.
-    getRequestHeaders: async (url?: string) => Object.fromEntries((await auth.getRequestHeaders(url)).entries()),
+    getRequestHeaders: async (url?: string) => ({
+      ...Object.fromEntries((await auth.getRequestHeaders(url)).entries()),
+      // GOOGLE_CLOUD_PROJECT when set; otherwise what the platform says (on Google Cloud the
+      // metadata server; tracingConfig stops start-up elsewhere). Cached once known.
+      'x-goog-user-project': await auth.getProjectId(),
+    }),
   });
-  const metadata = new grpc.Metadata();
-  metadata.set('x-goog-user-project', config.projectId);
   return new OTLPTraceExporter({
     url: config.telemetryApiEndpoint,
     credentials: grpc.credentials.combineChannelCredentials(grpc.credentials.createSsl(), callCredentials),
-    metadata,
     timeoutMillis: config.flushTimeoutMs,
   });
 }

@@ -5,6 +5,7 @@ import { trace } from '@opentelemetry/api';
 import type { Tracer } from '@opentelemetry/api';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { CloudTraceContextReader } from './cloudTraceContext';
 import { FallbackPropagator } from './fallbackPropagator';
 import { FlushCoordinator } from './flushCoordinator';
 import type { FlushOutcome } from './flushCoordinator';
@@ -58,7 +59,6 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
 
   const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
   const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
-  const { CloudPropagator } = require('@google-cloud/opentelemetry-cloud-trace-propagator') as typeof import('@google-cloud/opentelemetry-cloud-trace-propagator');
   const { GrpcClientInstrumentation } = require('./grpcClientInstrumentation') as typeof import('./grpcClientInstrumentation');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
 
@@ -73,7 +73,7 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
   provider.register({
     // W3C trace context first; Cloud Trace's X-Cloud-Trace-Context is read only for callers
     // (older clients) that send no valid traceparent, and never written (see FallbackPropagator).
-    propagator: new FallbackPropagator(new W3CTraceContextPropagator(), new CloudPropagator()),
+    propagator: new FallbackPropagator(new W3CTraceContextPropagator(), new CloudTraceContextReader()),
   });
   instrumentModules(provider, () => [
     // enabled: false: instrumentModules() patches the modules itself (see there for why).
@@ -109,7 +109,7 @@ function createResource(config: TracingConfig): import('@opentelemetry/resources
   let resource = defaultResource()
     .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName, [ATTR_FAAS_NAME]: config.serviceName }))
     // The Telemetry API files spans under the project named by this resource attribute.
-    .merge(config.tracesExporter === 'gcp_otlp' ? resourceFromAttributes({ [ATTR_GCP_PROJECT_ID]: config.projectId }) : null)
+    .merge(config.tracesExporter === 'gcp_otlp' ? resourceFromAttributes({ [ATTR_GCP_PROJECT_ID]: config.projectId ?? projectFromPlatform() }) : null)
     // OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME keep their standard meaning.
     .merge(detectResources({ detectors: [envDetector] }));
   if (config.onGcp) {
@@ -118,6 +118,16 @@ function createResource(config: TracingConfig): import('@opentelemetry/resources
     resource = resource.merge(detectResources({ detectors: [gcpDetector] }));
   }
   return resource;
+}
+
+/**
+ * The project Application Default Credentials name (on Google Cloud, the metadata server's),
+ * for a function deployed without GOOGLE_CLOUD_PROJECT. The resource waits for it before
+ * the first export; undefined (attribute left out) if it cannot be had.
+ */
+function projectFromPlatform(): Promise<string | undefined> {
+  const { GoogleAuth } = require('google-auth-library') as typeof import('google-auth-library');
+  return new GoogleAuth().getProjectId().catch(() => undefined);
 }
 
 function disabledTracing(config: TracingConfig): Tracing {

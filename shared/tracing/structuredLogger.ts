@@ -10,14 +10,15 @@ export interface Logger {
 
 /**
  * JSON-lines logger in the shape Cloud Logging parses from stdout: `severity`,
- * `message`, and the trace/span fields that link each line to its trace.
+ * `message`, and the trace/span fields that link each line to its trace (the trace
+ * field names the project, so it is left out when no project is known).
  */
-export function createLogger(projectId: string, write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
+export function createLogger(projectId: string | undefined, write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
   const emit = (severity: Severity, message: string, fields: Record<string, unknown> = {}): void => {
     const entry: Record<string, unknown> = { severity, message, ...fields, time: new Date().toISOString() };
     const spanContext = trace.getActiveSpan()?.spanContext();
     if (spanContext && trace.isSpanContextValid(spanContext)) {
-      entry['logging.googleapis.com/trace'] = `projects/${projectId}/traces/${spanContext.traceId}`;
+      if (projectId !== undefined) entry['logging.googleapis.com/trace'] = `projects/${projectId}/traces/${spanContext.traceId}`;
       entry['logging.googleapis.com/spanId'] = spanContext.spanId;
       entry['logging.googleapis.com/trace_sampled'] = (spanContext.traceFlags & 1) === 1;
     }

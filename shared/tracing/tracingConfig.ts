@@ -33,8 +33,13 @@ const FLUSH_MODES = ['before-response', 'background'] as const;
 export type FlushMode = (typeof FLUSH_MODES)[number];
 
 export interface TracingConfig {
-  /** GOOGLE_CLOUD_PROJECT (or GCLOUD_PROJECT): log-to-trace links and the Google exporters. */
-  readonly projectId: string;
+  /**
+   * GOOGLE_CLOUD_PROJECT (or GCLOUD_PROJECT): log-to-trace links and the Google exporters.
+   * Unset on Google Cloud: the Google exporters ask the platform (the metadata server,
+   * through Application Default Credentials). Unset elsewhere: start-up stops if the
+   * exporter needs one, rather than sending spans to a project nobody owns.
+   */
+  readonly projectId: string | undefined;
   /** service.name on every span: OTEL_SERVICE_NAME, else the deployed service, else the target. */
   readonly serviceName: string;
   readonly tracesExporter: TracesExporterName;
@@ -91,21 +96,26 @@ const TELEMETRY_API_ENDPOINT = 'https://telemetry.googleapis.com:443';
 // Long enough for any URL, user agent or error message we record; keeps a hostile header
 // (or a huge error) from bloating every export. Cloud Trace itself keeps 256 bytes per value.
 const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024;
-// Google's emulators treat demo- projects as local-only: a safe default off the platform.
-const DEFAULT_PROJECT = 'demo-project';
+// The exporters that file spans under a Google Cloud project.
+const NEEDS_PROJECT: ReadonlySet<TracesExporterName> = new Set(['gcp', 'gcp_otlp']);
 
 /** Reads the tracing settings from `env` (and `argv` for functions-framework's --target). */
 export function loadTracingConfig(env: Env = process.env, argv: readonly string[] = process.argv): TracingConfig {
   const onGcp = Boolean(env.K_SERVICE && env.K_REVISION);
+  const tracesExporter = exporterName(env, onGcp);
+  const projectId = nonEmpty(env, 'GOOGLE_CLOUD_PROJECT') ?? nonEmpty(env, 'GCLOUD_PROJECT');
+  if (projectId === undefined && !onGcp && NEEDS_PROJECT.has(tracesExporter) && !booleanFlag(env, 'OTEL_SDK_DISABLED')) {
+    throw new ConfigError('GOOGLE_CLOUD_PROJECT', `is not set, and OTEL_TRACES_EXPORTER=${tracesExporter} needs the project to send spans to (off Google Cloud nobody else can say which)`);
+  }
   return Object.freeze({
-    projectId: nonEmpty(env, 'GOOGLE_CLOUD_PROJECT') ?? nonEmpty(env, 'GCLOUD_PROJECT') ?? DEFAULT_PROJECT,
+    projectId,
     serviceName:
       nonEmpty(env, 'OTEL_SERVICE_NAME') ??
       nonEmpty(env, 'K_SERVICE') ??
       nonEmpty(env, 'FUNCTION_TARGET') ??
       targetFromArgv(argv) ??
       'unknown_service:node',
-    tracesExporter: exporterName(env, onGcp),
+    tracesExporter,
     otlpProtocol: otlpProtocol(env),
     sdkDisabled: booleanFlag(env, 'OTEL_SDK_DISABLED'),
     flushTimeoutMs: positiveInt(env, 'FLUSH_TIMEOUT_MS', 3000, 60_000),
@@ -125,8 +135,9 @@ export function loadTracingConfig(env: Env = process.env, argv: readonly string[
 
 function exporterName(env: Env, onGcp: boolean): TracesExporterName {
   const raw = nonEmpty(env, 'OTEL_TRACES_EXPORTER')?.toLowerCase();
-  // Unset: Cloud Trace on the platform (no collector there), OTLP elsewhere (the OTel default).
-  if (raw === undefined) return onGcp ? 'gcp' : 'otlp';
+  // Unset: on the platform, OTLP to Google's Telemetry API (no collector there; Google's
+  // recommendation since it deprecated the Cloud Trace exporter); elsewhere OTLP (the OTel default).
+  if (raw === undefined) return onGcp ? 'gcp_otlp' : 'otlp';
   // The spec allows a comma-separated list; one exporter per function is what flush-before-return can bound.
   const first = raw.split(',')[0]!.trim();
   if (GCP_ALIASES.has(first)) return 'gcp';

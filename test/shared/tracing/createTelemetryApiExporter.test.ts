@@ -51,33 +51,50 @@ after(async () => {
   await auth?.close();
 });
 
-test('gcp_otlp exports over TLS with an ADC token, x-goog-user-project and gcp.project_id', async () => {
+/** Runs the child with these extra variables; returns its Export call. */
+async function exportFromChild(extra: Record<string, string>): Promise<ExportCall> {
+  calls.length = 0;
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) if (name.startsWith('OTEL_') || PROXY_VARIABLES.includes(name)) delete env[name];
+  for (const name of ['GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT', 'K_SERVICE', 'K_REVISION']) delete env[name];
   Object.assign(env, auth.env, {
     OTEL_TRACES_EXPORTER: 'gcp_otlp',
     // localhost: the name on the test certificate, as telemetry.googleapis.com is on Google's.
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `https://localhost:${port}`,
     OTEL_SERVICE_NAME: 'telemetry-api-under-test',
-    GOOGLE_CLOUD_PROJECT: PROJECT,
     METADATA_SERVER_DETECTION: 'none',
     FLUSH_TIMEOUT_MS: '10000',
+    ...extra,
   });
   const stdout = await new Promise<string>((resolve, reject) =>
     execFile(process.execPath, [CHILD], { env, timeout: 30_000 }, (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out))),
   );
   assert.equal(stdout.trim(), 'flushed');
-
   assert.equal(calls.length, 1, 'one Export call');
-  const [call] = calls;
-  assert.deepEqual(call!.metadata.authorization, [`Bearer ${auth.accessToken}`]);
-  assert.deepEqual(call!.metadata['x-goog-user-project'], [PROJECT]);
-  assert.deepEqual(call!.spans.map((s) => s.name), ['exported-span']);
-  const resource = Object.fromEntries(call!.spans[0]!.resource.map((kv) => [kv.key, kv.value]));
-  assert.equal(resource['gcp.project_id'], PROJECT);
-  assert.equal(call!.spans[0]!.serviceName, 'telemetry-api-under-test');
+  return calls[0]!;
+}
 
-  assert.equal(auth.tokenRequests.length, 1);
-  assert.ok(auth.tokenRequests[0]!.signatureValid);
-  assert.equal(auth.tokenRequests[0]!.claims.scope, 'https://www.googleapis.com/auth/trace.append');
+test('gcp_otlp exports over TLS with an ADC token, x-goog-user-project and gcp.project_id', async () => {
+  const tokenRequestsBefore = auth.tokenRequests.length;
+  const call = await exportFromChild({ GOOGLE_CLOUD_PROJECT: PROJECT });
+  assert.deepEqual(call.metadata.authorization, [`Bearer ${auth.accessToken}`]);
+  assert.deepEqual(call.metadata['x-goog-user-project'], [PROJECT]);
+  assert.deepEqual(call.spans.map((s) => s.name), ['exported-span']);
+  const resource = Object.fromEntries(call.spans[0]!.resource.map((kv) => [kv.key, kv.value]));
+  assert.equal(resource['gcp.project_id'], PROJECT);
+  assert.equal(call.spans[0]!.serviceName, 'telemetry-api-under-test');
+
+  assert.equal(auth.tokenRequests.length, tokenRequestsBefore + 1);
+  const tokenRequest = auth.tokenRequests.at(-1)!;
+  assert.ok(tokenRequest.signatureValid);
+  assert.equal(tokenRequest.claims.scope, 'https://www.googleapis.com/auth/trace.append');
+});
+
+test('on the platform without GOOGLE_CLOUD_PROJECT, the project comes from Application Default Credentials', async () => {
+  // K_SERVICE/K_REVISION: "on Cloud Run". On Google Cloud ADC asks the metadata server;
+  // here it reads the service-account key's project_id, the same call.
+  const call = await exportFromChild({ K_SERVICE: 'telemetry-api-under-test', K_REVISION: 'telemetry-api-under-test-001' });
+  assert.deepEqual(call.metadata['x-goog-user-project'], [PROJECT]);
+  const resource = Object.fromEntries(call.spans[0]!.resource.map((kv) => [kv.key, kv.value]));
+  assert.equal(resource['gcp.project_id'], PROJECT);
 });

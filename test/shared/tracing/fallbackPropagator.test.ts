@@ -3,16 +3,16 @@ import { test } from 'node:test';
 import { ROOT_CONTEXT, defaultTextMapGetter, defaultTextMapSetter, trace } from '@opentelemetry/api';
 import type { Context, TextMapGetter, TextMapPropagator } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { CloudPropagator } from '@google-cloud/opentelemetry-cloud-trace-propagator';
+import { CloudTraceContextReader } from '../../../shared/tracing/cloudTraceContext';
 import { FallbackPropagator } from '../../../shared/tracing/fallbackPropagator';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 // The same trace, another span: 12345 is 0x3039.
 const CLOUD = '4bf92f3577b34da6a3ce929d0e0e4736/12345;o=1';
 
-/** The Cloud Trace propagator, counting how often it is asked to read. */
+/** The X-Cloud-Trace-Context reader, counting how often it is asked to read. */
 function countingCloud(): { propagator: TextMapPropagator; reads: () => number } {
-  const inner = new CloudPropagator();
+  const inner = new CloudTraceContextReader();
   let reads = 0;
   return {
     propagator: {
@@ -53,7 +53,7 @@ test('neither header: no parent', () => {
 test('writes traceparent only, never the legacy header', () => {
   const context = trace.setSpanContext(ROOT_CONTEXT, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 });
   const carrier: Record<string, string> = {};
-  const propagator = new FallbackPropagator(new W3CTraceContextPropagator(), new CloudPropagator());
+  const propagator = new FallbackPropagator(new W3CTraceContextPropagator(), new CloudTraceContextReader());
   propagator.inject(context, carrier, defaultTextMapSetter);
   assert.deepEqual(carrier, { traceparent: TRACEPARENT });
   assert.deepEqual(propagator.fields(), new W3CTraceContextPropagator().fields());

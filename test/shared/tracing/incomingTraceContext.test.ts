@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ROOT_CONTEXT, propagation, trace } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { CloudPropagator } from '@google-cloud/opentelemetry-cloud-trace-propagator';
+import { CloudTraceContextReader } from '../../../shared/tracing/cloudTraceContext';
 import { incomingParent } from '../../../shared/tracing/incomingTraceContext';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -13,7 +13,7 @@ const headers = { traceparent: `00-${TRACE_ID}-${SPAN_ID}-01`, baggage: 'user.em
 // functions happening not to register one.
 before(() => {
   propagation.setGlobalPropagator(
-    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new CloudPropagator(), new W3CBaggagePropagator()] }),
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new CloudTraceContextReader(), new W3CBaggagePropagator()] }),
   );
   assert.ok(propagation.getBaggage(propagation.extract(ROOT_CONTEXT, headers)), 'the propagator does read baggage');
 });

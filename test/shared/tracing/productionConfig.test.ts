@@ -19,8 +19,8 @@ test('defaults: a sampled parent or the trace-id ratio (1), 1024-character attri
 });
 
 const cases: ReadonlyArray<{ env: Record<string, string>; key: keyof TracingConfig; expected: unknown }> = [
-  { env: { OTEL_TRACES_EXPORTER: 'gcp_otlp' }, key: 'tracesExporter', expected: 'gcp_otlp' },
-  { env: { OTEL_TRACES_EXPORTER: 'GCP_OTLP' }, key: 'tracesExporter', expected: 'gcp_otlp' },
+  { env: { OTEL_TRACES_EXPORTER: 'gcp_otlp', GOOGLE_CLOUD_PROJECT: 'p' }, key: 'tracesExporter', expected: 'gcp_otlp' },
+  { env: { OTEL_TRACES_EXPORTER: 'GCP_OTLP', GOOGLE_CLOUD_PROJECT: 'p' }, key: 'tracesExporter', expected: 'gcp_otlp' },
   { env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }, key: 'sampler', expected: { name: 'parentbased_traceidratio', ratio: 0.25 } },
   { env: { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' }, key: 'sampler', expected: { name: 'traceidratio', ratio: 0 } },
   { env: { OTEL_TRACES_SAMPLER_ARG: '0.1' }, key: 'sampler', expected: { name: 'sampled_parent_or_traceidratio', ratio: 0.1 } },

@@ -14,7 +14,7 @@ test('defaults off the platform', () => {
   assert.equal(config.flushMode, 'before-response');
   assert.equal(config.traceIncomingContext, 'continue');
   assert.equal(config.onGcp, false);
-  assert.equal(config.projectId, 'demo-project');
+  assert.equal(config.projectId, undefined, 'no silent default project');
   assert.ok(Object.isFrozen(config));
 });
 
@@ -24,9 +24,11 @@ test('no order settings and no order names', () => {
   assert.ok(!JSON.stringify(config).includes('orders'));
 });
 
-test('on Cloud Run functions the exporter defaults to Cloud Trace and the service to K_SERVICE', () => {
+test("on Cloud Run functions the exporter defaults to OTLP to Google's Telemetry API, the project to the platform's, the service to K_SERVICE", () => {
   const config = loadTracingConfig({ K_SERVICE: 'create-order', K_REVISION: 'create-order-001' }, []);
-  assert.equal(config.tracesExporter, 'gcp');
+  assert.equal(config.tracesExporter, 'gcp_otlp');
+  // Left to Application Default Credentials (the metadata server) when the platform does not set it.
+  assert.equal(config.projectId, undefined);
   assert.equal(config.serviceName, 'create-order');
   assert.equal(config.onGcp, true);
 });
@@ -38,7 +40,9 @@ const cases: ReadonlyArray<{ env: Record<string, string>; key: keyof TracingConf
   { env: { GCLOUD_PROJECT: 'p2' }, key: 'projectId', expected: 'p2' },
   { env: { OTEL_TRACES_EXPORTER: 'console' }, key: 'tracesExporter', expected: 'console' },
   { env: { OTEL_TRACES_EXPORTER: 'NONE' }, key: 'tracesExporter', expected: 'none' },
-  { env: { OTEL_TRACES_EXPORTER: 'google_cloud_trace' }, key: 'tracesExporter', expected: 'gcp' },
+  { env: { OTEL_TRACES_EXPORTER: 'google_cloud_trace', GOOGLE_CLOUD_PROJECT: 'p' }, key: 'tracesExporter', expected: 'gcp' },
+  { env: { OTEL_TRACES_EXPORTER: 'gcp', K_SERVICE: 'k', K_REVISION: 'k-1' }, key: 'tracesExporter', expected: 'gcp' },
+  { env: { OTEL_TRACES_EXPORTER: 'gcp_otlp', OTEL_SDK_DISABLED: 'true' }, key: 'sdkDisabled', expected: true },
   { env: { OTEL_TRACES_EXPORTER: 'otlp,console' }, key: 'tracesExporter', expected: 'otlp' },
   { env: { OTEL_SDK_DISABLED: 'true' }, key: 'sdkDisabled', expected: true },
   { env: { OTEL_SDK_DISABLED: 'false' }, key: 'sdkDisabled', expected: false },
@@ -54,6 +58,15 @@ const cases: ReadonlyArray<{ env: Record<string, string>; key: keyof TracingConf
 for (const { env, key, expected } of cases) {
   test(`${JSON.stringify(env)} → ${key} = ${String(expected)}`, () => {
     assert.equal(loadTracingConfig(env, [])[key], expected);
+  });
+}
+
+for (const exporter of ['gcp', 'gcp_otlp']) {
+  test(`off Google Cloud, OTEL_TRACES_EXPORTER=${exporter} without a project stops start-up with one line naming GOOGLE_CLOUD_PROJECT`, () => {
+    assert.throws(
+      () => loadTracingConfig({ OTEL_TRACES_EXPORTER: exporter }, []),
+      (error: unknown) => error instanceof ConfigError && error.variable === 'GOOGLE_CLOUD_PROJECT' && !error.message.includes('\n') && error.message.includes(exporter),
+    );
   });
 }
 
