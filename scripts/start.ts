@@ -4,9 +4,12 @@ import { formatBanner } from './stack/formatBanner';
 import type { StackOptions } from './stack/parseStackOptions';
 import { STACK_HELP, StackOptionsError, parseStackOptions } from './stack/parseStackOptions';
 import { logWindow } from './stack/logWindow';
+import { onParentGone } from './stack/onParentGone';
 import { startStack } from './stack/startStack';
 
 // Exit codes: 0 stopped on request, 1 could not start or a part died, 2 bad options.
+const REPEAT_AFTER_MS = 1_000;
+
 runCli({ parse: parseStackOptions, usageError: StackOptionsError, help: STACK_HELP, run: runStack });
 
 async function runStack(options: StackOptions): Promise<number> {
@@ -20,17 +23,23 @@ async function runStack(options: StackOptions): Promise<number> {
   let onStop: (signal: string) => void = (signal) => {
     stopRequested = signal;
   };
-  let signals = 0;
-  const handler = (signal: NodeJS.Signals) => {
-    // A second Ctrl-C means "now": exit, and the exit hook SIGKILLs the functions.
-    if (++signals > 1) {
+  let firstSignalAt: number | undefined;
+  const handler = (signal: string) => {
+    // npm forwards SIGINT and SIGTERM to the runner, and a terminal's Ctrl-C reaches both:
+    // one Ctrl-C arrives twice within milliseconds. Only a repeat after a second means "now".
+    if (firstSignalAt !== undefined) {
+      if (Date.now() - firstSignalAt < REPEAT_AFTER_MS) return;
       console.error(`${signal} again: killing the functions and exiting`);
       process.exit(130);
     }
+    firstSignalAt = Date.now();
     onStop(signal);
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, handler);
+  // npm killed (any signal) or its terminal gone: stop as on SIGHUP.
+  onParentGone(() => handler('parent process gone'));
+  // With npm or the terminal gone, writing to them fails (EPIPE, EIO); stopping must go on.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
   const logs = logWindow({ dir: path.resolve(__dirname, '..', '..', '.stack', 'logs'), print: (line) => console.log(line), intervalMs: 10_000, raw: options.rawLogs });
   process.on('exit', () => logs.flush());

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { startGroupWatchdog } from './startGroupWatchdog';
 
 export interface ChildSpec {
   /** Prefix for every output line and the name used in errors. */
@@ -16,6 +17,11 @@ export interface ChildSpec {
    * `gcloud ... start`, a Python process whose Java grandchild does the listening.
    */
   readonly signalGroup?: boolean;
+  /**
+   * How long the group has after SIGTERM when this process dies without stopping it
+   * (see startGroupWatchdog) before it is SIGKILLed. Default 5000.
+   */
+  readonly orphanGraceMs?: number;
 }
 
 export interface ChildExit {
@@ -78,10 +84,11 @@ export function startChild(spec: ChildSpec): RunningChild {
     stdio: ['ignore', 'pipe', 'pipe'],
     // Own process group: a terminal's Ctrl-C reaches only the runner, which then
     // sends SIGTERM, the signal the functions flush their spans on (they would
-    // exit at once on SIGINT). The price: if the runner is SIGKILLed, nothing can
-    // stop them; every other way out goes through the exit hook above.
+    // exit at once on SIGINT). If the runner dies before it can (SIGKILL, a crash the
+    // exit hook misses), the group's watchdog stops it.
     detached: true,
   });
+  const watchdog = proc.pid === undefined ? undefined : startGroupWatchdog(proc.pid, spec.orphanGraceMs ?? 5_000);
   let running = true;
   const exited = new Promise<ChildExit>((resolve) => {
     proc.once('exit', (code, signal) => resolve({ code, signal }));
@@ -89,7 +96,10 @@ export function startChild(spec: ChildSpec): RunningChild {
   }).then((exit) => {
     running = false;
     // A group may outlive its leader; it stays on the exit hook's list until stop() saw it gone.
-    if (!spec.signalGroup) live.delete(child);
+    if (!spec.signalGroup || !groupAlive(proc.pid)) {
+      live.delete(child);
+      watchdog?.dismiss();
+    }
     return exit;
   });
   pipeLines(proc.stdout, spec);
@@ -140,6 +150,7 @@ export function startChild(spec: ChildSpec): RunningChild {
         }
         const exit = await exited;
         live.delete(child);
+        watchdog?.dismiss();
         return exit;
       })();
       return stopping;

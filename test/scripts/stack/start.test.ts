@@ -1,66 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import path from 'node:path';
 import { FREE_PORT_ARGS } from '../../../scripts/stack/parseStackOptions';
 import { isAlive } from '../../support/isAlive';
+import { startStackProcess } from './stackProcess';
 
-// The `npm start` front end, driven as a user would: flags in, text and exit code out.
-const CLI = path.join(__dirname, '..', '..', '..', 'scripts', 'start.js');
-
-interface Run {
-  readonly pid: number;
-  output(): string;
-  readonly exit: Promise<number | null>;
-  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
-}
-
-function run(args: string[]): Run {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const waiters = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
-    out += chunk.toString();
-    for (const w of waiters) w();
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  return {
-    pid: child.pid ?? -1,
-    output: () => out,
-    exit,
-    waitFor(pattern, timeoutMs) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const m = pattern.exec(out);
-          if (m) {
-            done();
-            resolve(m);
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`no ${pattern} within ${timeoutMs} ms; output:\n${out}`));
-        }, timeoutMs);
-        const done = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        void exit.then(() => {
-          if (waiters.has(check)) {
-            done();
-            reject(new Error(`exited before ${pattern}; output:\n${out}`));
-          }
-        });
-        waiters.add(check);
-        check();
-      });
-    },
-  };
-}
-
+const run = (args: string[]) => startStackProcess(args);
 
 void describe('npm start (scripts/start.js)', () => {
   void it('--help prints usage and exits 0', async () => {

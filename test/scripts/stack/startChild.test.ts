@@ -74,6 +74,16 @@ void describe('startChild', () => {
     assert.equal(isAlive(pid), false, `child ${pid} outlived its runner`);
   });
 
+  void it('its watchdog stops a child, even one ignoring SIGTERM, when the runner is SIGKILLed', async () => {
+    const runner = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'exitingRunner.js'), 'wait'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const pid = await new Promise<number>((resolve) => runner.stdout.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim()))));
+    assert.ok(pid > 0 && isAlive(pid), 'the child is running before the kill');
+    runner.kill('SIGKILL');
+    // SIGTERM at once (ignored by this child), SIGKILL after the 5 s grace.
+    for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(isAlive(pid), false, `child ${pid} outlived its SIGKILLed runner`);
+  });
+
   void it('kills its children when a runner without signal handlers gets SIGINT', async () => {
     const runner = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'exitingRunner.js'), 'wait'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const pid = await new Promise<number>((resolve) => runner.stdout.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim()))));
