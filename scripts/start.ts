@@ -4,7 +4,7 @@ import { formatBanner } from './stack/formatBanner';
 import type { StackOptions } from './stack/parseStackOptions';
 import { STACK_HELP, StackOptionsError, parseStackOptions } from './stack/parseStackOptions';
 import { logWindow } from './stack/logWindow';
-import { onParentGone } from './stack/onParentGone';
+import { watchParent } from './frontEnd/watchParent';
 import { startStack } from './stack/startStack';
 
 // Exit codes: 0 stopped on request, 1 could not start or a part died, 2 bad options.
@@ -37,7 +37,7 @@ async function runStack(options: StackOptions): Promise<number> {
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, handler);
   // npm killed (any signal) or its terminal gone: stop as on SIGHUP.
-  onParentGone(() => handler('parent process gone'));
+  watchParent(() => handler('parent process gone'));
   // With npm or the terminal gone, writing to them fails (EPIPE, EIO); stopping must go on.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 

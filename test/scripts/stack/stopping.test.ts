@@ -40,18 +40,24 @@ async function cleanUp(stack: StackProcess, groupToo = false): Promise<void> {
   await Promise.race([stack.exit, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
 }
 
+/** Starts the stack through npm, signals npm's pid, and checks every port closes in time. */
+async function signalNpm(signal: NodeJS.Signals): Promise<StackProcess> {
+  const stack = startStackProcess(ARGS, { viaNpm: true });
+  try {
+    const ports = await ready(stack);
+    process.kill(stack.pid, signal);
+    assert.deepEqual(await portsStillListening(ports, GONE_WITHIN_MS), [], stack.output());
+    return stack;
+  } finally {
+    await cleanUp(stack);
+  }
+}
+
 void describe('stopping the local stack', () => {
   void it('kill -TERM <npm start pid> stops every part and npm exits 0', async () => {
-    const stack = startStackProcess(ARGS, { viaNpm: true });
-    try {
-      const ports = await ready(stack);
-      process.kill(stack.pid, 'SIGTERM');
-      assert.deepEqual(await portsStillListening(ports, GONE_WITHIN_MS), [], stack.output());
-      assert.equal(await stack.exit, 0, stack.output());
-      assert.match(stack.output(), /SIGTERM: stopping the local stack/);
-    } finally {
-      await cleanUp(stack);
-    }
+    const stack = await signalNpm('SIGTERM');
+    assert.equal(await stack.exit, 0, stack.output());
+    assert.match(stack.output(), /SIGTERM: stopping the local stack/);
   });
 
   void it("Ctrl-C (SIGINT to npm's whole process group, as a terminal sends it) stops it once and exits 0", async () => {
@@ -70,14 +76,7 @@ void describe('stopping the local stack', () => {
   });
 
   void it('SIGHUP to npm (its terminal closed) ends npm, and the runner, seeing its parent gone, stops every part', async () => {
-    const stack = startStackProcess(ARGS, { viaNpm: true });
-    try {
-      const ports = await ready(stack);
-      process.kill(stack.pid, 'SIGHUP');
-      assert.deepEqual(await portsStillListening(ports, GONE_WITHIN_MS), [], stack.output());
-    } finally {
-      await cleanUp(stack);
-    }
+    await signalNpm('SIGHUP');
   });
 
   void it('a SIGKILLed runner leaves nothing listening: each part notices and exits', async () => {
