@@ -5,31 +5,32 @@
  * says when it was not). Then register functions with `http` / `cloudEvent` from here
  * instead of from @google-cloud/functions-framework: same arguments, traced.
  */
-import { tracing } from './register';
+import { tracing } from './startedTracing';
 import * as functionsFramework from '@google-cloud/functions-framework';
 import type { CloudEventFunction, CloudEventFunctionWithCallback, HttpFunction } from '@google-cloud/functions-framework';
 import { traceCloudEvent } from './traceCloudEvent';
 import { traceHttp } from './traceHttp';
+import { isTraced, markTraced } from './tracedHandlers';
 import type { HttpTracingOptions } from './traceHttp';
 
 /** functions-framework's `http(name, handler)`, traced: a SERVER span per request, flushed before the response leaves. */
 export function http(name: string, handler: HttpFunction): void {
-  functionsFramework.http(name, traceHttp(tracing, handler));
+  functionsFramework.http(name, isTraced(handler) ? handler : wrapHttp(handler));
 }
 
 /** functions-framework's `cloudEvent(name, handler)`, traced: a CONSUMER span per event, flushed before the push is answered. */
 export function cloudEvent<T = unknown>(name: string, handler: CloudEventFunction<T> | CloudEventFunctionWithCallback<T>): void {
-  functionsFramework.cloudEvent<T>(name, traceCloudEvent(tracing, handler));
+  functionsFramework.cloudEvent<T>(name, isTraced(handler) ? handler : wrapCloudEvent(handler));
 }
 
 /** `handler` traced without registering it (to register it yourself, or to test it). */
 export function wrapHttp(handler: HttpFunction, options?: HttpTracingOptions): HttpFunction {
-  return traceHttp(tracing, handler, options);
+  return markTraced(traceHttp(tracing, handler, options));
 }
 
 /** `handler` traced without registering it. */
 export function wrapCloudEvent<T = unknown>(handler: CloudEventFunction<T> | CloudEventFunctionWithCallback<T>): CloudEventFunction<T> {
-  return traceCloudEvent(tracing, handler);
+  return markTraced(traceCloudEvent(tracing, handler));
 }
 
 // functions-framework's types, so a file that imported them with http/cloudEvent keeps one import.

@@ -1,22 +1,14 @@
 /**
- * Side-effect module: reads the tracing settings and starts tracing, once. Imported
- * by the entry (index.ts), which must be imported before anything that loads a Google
- * client library (the gRPC patch must be in place before they build their gRPC clients).
+ * The zero-code entry: `NODE_OPTIONS="--require <package>/register"` traces a function
+ * that imports nothing of this library (see traceUnmodifiedFunctions). It starts tracing
+ * once, before the function and the Google client libraries load (a warning with code
+ * GCF_TRACING_LOADED_LATE says when one was loaded first), then resolves the function's
+ * functions-framework and Pub/Sub to their traced forms.
  */
-import { warnIfClientLibrariesLoaded } from './clientLibrariesLoaded';
-import { shutdownOnSigterm } from './shutdownOnSigterm';
-import type { Tracing } from './startTracing';
-import { currentTracing, initTracing } from './tracing';
-import { loadTracingConfig } from './tracingConfig';
+import { tracing } from './startedTracing';
+import { traceUnmodifiedFunctions } from './traceUnmodifiedFunctions';
 
-function register(): Tracing {
-  // Already started (a test with its own exporter, a script): that one is used.
-  const started = currentTracing();
-  if (started) return started;
-  warnIfClientLibrariesLoaded();
-  return initTracing(loadTracingConfig());
-}
+traceUnmodifiedFunctions(tracing);
 
-export const tracing: Tracing = register();
-// Both flush modes: whatever is still queued when the instance stops is exported.
-shutdownOnSigterm(tracing);
+/** The tracing this process runs. */
+export { tracing };
