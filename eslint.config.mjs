@@ -3,10 +3,18 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Outside shared/tracing the library is used as a stranger uses it: by its package name
+// (tests and benchmarks reach its internals through the package's internal/* entry). A
+// path into shared/tracing would load a second copy of its module state.
+const TRACING_BY_PATH = {
+  group: ['**/shared/tracing', '**/shared/tracing/**', '../tracing', '../tracing/**', './tracing', './tracing/**'],
+  message: 'import the tracing library by its package name (cloud-functions-otel-tracing), not by path',
+};
+
 export default tseslint.config(
   // The project is TypeScript; plain .js files are only tiny runtime fixtures (bench floor, tests)
   // and the two files that must run before any build (scripts/launch.mjs, scripts/installNote.cjs).
-  { ignores: ['dist/', 'node_modules/', 'reports/', '.stack/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['dist/', 'shared/tracing/dist/', 'node_modules/', 'reports/', '.stack/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -29,16 +37,17 @@ export default tseslint.config(
   {
     // Imports flow one way: functions/ -> shared/. shared/ never reaches back.
     files: ['shared/**/*.ts'],
+    ignores: ['shared/tracing/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/functions/**', '**/scripts/**', '**/test/**'], message: 'shared/ must not import functions/, scripts/ or test/' }] },
+        { patterns: [{ group: ['**/functions/**', '**/scripts/**', '**/test/**'], message: 'shared/ must not import functions/, scripts/ or test/' }, TRACING_BY_PATH] },
       ],
     },
   },
   {
-    // The tracing library is self-contained: a user copies or installs shared/tracing alone,
-    // so it imports packages and its own files only, nothing else of the project.
+    // The tracing library is a package of its own (shared/tracing/package.json): it imports
+    // packages and its own files only, nothing else of the project.
     files: ['shared/tracing/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -52,8 +61,14 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/scripts/**', '**/test/**'], message: 'functions/ may import shared/ only' }] },
+        { patterns: [{ group: ['**/scripts/**', '**/test/**'], message: 'functions/ may import shared/ only' }, TRACING_BY_PATH] },
       ],
+    },
+  },
+  {
+    files: ['scripts/**/*.ts', 'test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [TRACING_BY_PATH] }],
     },
   },
 );

@@ -6,8 +6,8 @@ import { FirestoreOrderStore } from '../shared/firestore/firestoreOrderStore';
 import type { OrderPublisher } from '../shared/orderPublisher';
 import type { OrderStore } from '../shared/orderStore';
 import { PubSubOrderPublisher } from '../shared/pubsub/pubSubOrderPublisher';
-import { createLogger } from '../shared/tracing';
-import type { Logger } from '../shared/tracing';
+import { createLogger } from 'cloud-functions-otel-tracing';
+import type { Logger } from 'cloud-functions-otel-tracing';
 
 /** Everything a handler needs, built once per instance. */
 export interface Dependencies {

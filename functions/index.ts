@@ -1,7 +1,7 @@
 // The tracing library first: importing it starts tracing, and the gRPC patch must be in
 // place before anything loads a Google client library. Keep this first.
-import { cloudEvent, http } from '../shared/tracing';
-import type { MessagePublishedData } from '../shared/tracing';
+import { cloudEvent, http } from 'cloud-functions-otel-tracing';
+import type { MessagePublishedData } from 'cloud-functions-otel-tracing';
 import { loadConfig } from '../shared/config';
 import { createOrderHandler } from './createOrder';
 import { createDependencies } from './dependencies';

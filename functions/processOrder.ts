@@ -3,7 +3,7 @@ import type { CloudEventFunction } from '@google-cloud/functions-framework';
 import { boundedId } from '../shared/boundedId';
 import { PoisonMessageError } from '../shared/errors';
 import { processOrderMessage } from '../shared/orders/processOrderMessage';
-import type { MessagePublishedData } from '../shared/tracing';
+import type { MessagePublishedData } from 'cloud-functions-otel-tracing';
 import type { Dependencies } from './dependencies';
 
 /**

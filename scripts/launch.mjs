@@ -4,6 +4,9 @@
 //   node scripts/launch.mjs <script> [args]   build if needed, then run dist/scripts/<script>.js
 //   node scripts/launch.mjs --build           build only (npm test, npm run build)
 //
+// `tsc --build` follows tsconfig.json's references: the tracing package (shared/tracing,
+// its own project) is built first, into shared/tracing/dist, which its exports point at.
+//
 // Why not `tsc -p && node dist/...`: `tsc -p` re-checks every file (~9-13 s here) even when
 // nothing changed; `tsc --build` compares timestamps and is done in about a second. A
 // `--help` that can be answered from an existing build never waits for one.
@@ -42,6 +45,9 @@ function build() {
     console.error(`The build failed (tsc exit ${result.status ?? result.signal}); fix the errors above and run again.`);
     process.exit(1);
   }
+  // The tracing library builds into its own package (shared/tracing/dist); a copy compiled
+  // into dist/shared/tracing by an older layout would be a second instance of its state.
+  rmSync(path.join(root, 'dist', 'shared', 'tracing'), { recursive: true, force: true });
   pruneOrphans(path.join(root, 'dist'));
 }
 

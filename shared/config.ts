@@ -1,9 +1,9 @@
 /** The order app's configuration, read once from the environment into a typed, readonly object. */
-import { ConfigError } from './tracing/configError';
-import { nonEmpty, positiveInt } from './tracing/envValues';
-import type { Env } from './tracing/envValues';
-import { loadTracingConfig } from './tracing/tracingConfig';
-import type { TracingConfig } from './tracing/tracingConfig';
+import { ConfigError } from 'cloud-functions-otel-tracing/internal/configError';
+import { nonEmpty, positiveInt } from 'cloud-functions-otel-tracing/internal/envValues';
+import type { Env } from 'cloud-functions-otel-tracing/internal/envValues';
+import { loadTracingConfig } from 'cloud-functions-otel-tracing/internal/tracingConfig';
+import type { TracingConfig } from 'cloud-functions-otel-tracing/internal/tracingConfig';
 
 export { ConfigError };
 

@@ -5,8 +5,8 @@
  */
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { loadConfig } from '../../shared/config';
-import { startTracing } from '../../shared/tracing/startTracing';
-import type { Tracing } from '../../shared/tracing/startTracing';
+import { startTracing } from 'cloud-functions-otel-tracing/internal/startTracing';
+import type { Tracing } from 'cloud-functions-otel-tracing/internal/startTracing';
 import { startCollector } from '../collector/startCollector';
 import { runWorkerMain } from './runWorkerMain';
 

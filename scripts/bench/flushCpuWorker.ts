@@ -110,9 +110,9 @@ async function setUp(mode: FlushCpuMode, endpoint: string): Promise<{ readonly i
     FLUSH_MODE: mode === 'background' ? 'background' : 'before-response',
     ...(mode === 'unsampled' ? { OTEL_TRACES_SAMPLER: 'always_off' } : {}),
   });
-  const { loadTracingConfig } = require('../../shared/tracing/tracingConfig') as typeof import('../../shared/tracing/tracingConfig');
-  const { startTracing } = require('../../shared/tracing/startTracing') as typeof import('../../shared/tracing/startTracing');
-  const { runInvocation } = require('../../shared/tracing/runInvocation') as typeof import('../../shared/tracing/runInvocation');
+  const { loadTracingConfig } = require('cloud-functions-otel-tracing/internal/tracingConfig') as typeof import('cloud-functions-otel-tracing/internal/tracingConfig');
+  const { startTracing } = require('cloud-functions-otel-tracing/internal/startTracing') as typeof import('cloud-functions-otel-tracing/internal/startTracing');
+  const { runInvocation } = require('cloud-functions-otel-tracing/internal/runInvocation') as typeof import('cloud-functions-otel-tracing/internal/runInvocation');
   const tracing = startTracing(loadTracingConfig(process.env, []));
   const spec = { name: 'POST /', kind: SpanKind.SERVER, parent: ROOT_CONTEXT, attributes: { 'faas.trigger': 'http', 'http.request.method': 'POST' } };
   return { invoke: inDomain(() => runInvocation(tracing, spec, () => spans(tracing.tracer))), exportBytes: body.length, finish: () => tracing.flush() };

@@ -6,8 +6,8 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { GrpcClientInstrumentation } from '../../shared/tracing/grpcClientInstrumentation';
-import { instrumentModules } from '../../shared/tracing/instrumentModules';
+import { GrpcClientInstrumentation } from 'cloud-functions-otel-tracing/internal/grpcClientInstrumentation';
+import { instrumentModules } from 'cloud-functions-otel-tracing/internal/instrumentModules';
 import { oneOf, runWorkerMain } from './runWorkerMain';
 
 /** untraced: no SDK; no-grpc-spans: SDK and context manager, grpc-js unpatched; then each instrumentation. */

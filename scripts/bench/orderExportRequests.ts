@@ -3,7 +3,7 @@ import type { Attributes, Context, Tracer } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { GRPC_INSTRUMENTATION_NAME, GRPC_INSTRUMENTATION_VERSION } from '../../shared/tracing/names';
+import { GRPC_INSTRUMENTATION_NAME, GRPC_INSTRUMENTATION_VERSION } from 'cloud-functions-otel-tracing/internal/names';
 
 /**
  * The OTLP/protobuf export requests one order produces, as the functions send them:

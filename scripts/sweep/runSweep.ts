@@ -3,7 +3,7 @@
    in place first), so the dependencies are required only after initTracing. */
 import { ConfigError, loadConfig } from '../../shared/config';
 import type { SweepEvent } from '../../shared/recovery/sweepOnce';
-import { initTracing } from '../../shared/tracing/tracing';
+import { initTracing } from 'cloud-functions-otel-tracing/internal/tracing';
 import { missingTarget } from './checkReachable';
 import type { SweepOptions } from './parseSweepOptions';
 

@@ -7,7 +7,7 @@ import type { Order } from '../order';
 import type { OrderPublisher } from '../orderPublisher';
 import type { OrderStore } from '../orderStore';
 import { parseOrderInput } from '../orderSchema';
-import type { Logger } from '../tracing/structuredLogger';
+import type { Logger } from 'cloud-functions-otel-tracing';
 import { IdempotencyConflictError, OrderInFlightError, OrderNotPublishedError, OrderOutcomeUnknownError } from './acceptErrors';
 import { orderIdForKey } from './idempotencyKey';
 import { orderFingerprint } from './orderFingerprint';

@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
-import { extractFromAttributes, injectIntoAttributes } from '../tracing/messageContext';
+import { extractFromAttributes, injectIntoAttributes } from 'cloud-functions-otel-tracing/internal/messageContext';
 
 // Stored as W3C trace context, the same fields a message carries: the stored context is
 // read back by our own code, and baggage is never stored (incoming baggage is untrusted

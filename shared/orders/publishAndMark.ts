@@ -2,7 +2,7 @@ import type { Order } from '../order';
 import { toOrderMessage } from '../order';
 import type { OrderPublisher, PublishOptions } from '../orderPublisher';
 import type { OrderStore } from '../orderStore';
-import type { Logger } from '../tracing/structuredLogger';
+import type { Logger } from 'cloud-functions-otel-tracing';
 
 export interface PublishAndMarkDeps {
   readonly store: Pick<OrderStore, 'markPublished'>;

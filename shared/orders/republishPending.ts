@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import type { Order } from '../order';
 import type { OrderPublisher } from '../orderPublisher';
 import type { OrderStore } from '../orderStore';
-import type { Logger } from '../tracing/structuredLogger';
+import type { Logger } from 'cloud-functions-otel-tracing';
 import { orderTraceContext } from './orderTraceContext';
 import { publishAndMark } from './publishAndMark';
 

@@ -3,7 +3,7 @@ import type { Topic } from '@google-cloud/pubsub';
 import { DependencyError } from '../errors';
 import type { OrderMessage } from '../order';
 import type { OrderPublisher, PublishOptions } from '../orderPublisher';
-import { injectIntoAttributes } from '../tracing/messageContext';
+import { injectIntoAttributes } from 'cloud-functions-otel-tracing/internal/messageContext';
 import { ORDERS_TRACER_NAME } from '../ordersTracer';
 import { withDeadline } from '../withDeadline';
 

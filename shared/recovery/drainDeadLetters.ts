@@ -6,7 +6,7 @@ import type { OrderStore } from '../orderStore';
 import { decodeOrderMessage } from '../orders/decodeOrderMessage';
 import { orderTraceContext } from '../orders/orderTraceContext';
 import { publishAndMark } from '../orders/publishAndMark';
-import type { Logger } from '../tracing';
+import type { Logger } from 'cloud-functions-otel-tracing';
 import type { DeadLetter, DeadLetterSource } from './deadLetterSource';
 
 export interface DrainDeadLettersDeps {

@@ -3,7 +3,7 @@ import type { OrderPublisher } from '../orderPublisher';
 import type { OrderStore } from '../orderStore';
 import { orderTraceContext } from '../orders/orderTraceContext';
 import { publishAndMark } from '../orders/publishAndMark';
-import type { Logger } from '../tracing';
+import type { Logger } from 'cloud-functions-otel-tracing';
 
 export interface RepublishStuckDeps {
   readonly store: Pick<OrderStore, 'listStuck' | 'markPublished'>;

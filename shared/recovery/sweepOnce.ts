@@ -2,7 +2,7 @@ import type { OrderPublisher } from '../orderPublisher';
 import type { OrderStore } from '../orderStore';
 import { republishPending } from '../orders/republishPending';
 import type { RepublishResult } from '../orders/republishPending';
-import type { Logger } from '../tracing';
+import type { Logger } from 'cloud-functions-otel-tracing';
 import type { DeadLetterSource } from './deadLetterSource';
 import { drainDeadLetters } from './drainDeadLetters';
 import type { DeadLetterOutcome, DrainDeadLettersResult } from './drainDeadLetters';

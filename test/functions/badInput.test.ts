@@ -41,7 +41,7 @@ before(async () => {
     OTEL_SERVICE_NAME: 'bad-input-under-test',
     MAX_BODY_BYTES: String(MAX_BODY_BYTES),
   });
-  const { initTracing } = require('../../shared/tracing/tracing') as typeof import('../../shared/tracing/tracing');
+  const { initTracing } = require('cloud-functions-otel-tracing/internal/tracing') as typeof import('cloud-functions-otel-tracing/internal/tracing');
   const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
   initTracing(loadConfig(process.env).tracing, { exporter });
   require('../../functions/index');

@@ -24,10 +24,10 @@ let server: Server;
 
 before(() => {
   const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
-  const { initTracing } = require('../../shared/tracing/tracing') as typeof import('../../shared/tracing/tracing');
+  const { initTracing } = require('cloud-functions-otel-tracing/internal/tracing') as typeof import('cloud-functions-otel-tracing/internal/tracing');
   const config = loadConfig({ FLUSH_TIMEOUT_MS: String(FLUSH_TIMEOUT_MS) }, []);
   initTracing(config.tracing, { exporter: hangingExporter });
-  const { wrapHttp } = require('../../shared/tracing') as typeof import('../../shared/tracing');
+  const { wrapHttp } = require('cloud-functions-otel-tracing') as typeof import('cloud-functions-otel-tracing');
   const { http } = require('@google-cloud/functions-framework') as typeof import('@google-cloud/functions-framework');
   const { createOrderHandler } = require('../../functions/createOrder') as typeof import('../../functions/createOrder');
   http(

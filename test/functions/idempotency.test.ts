@@ -16,7 +16,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
 import request from 'supertest';
 import type { Dependencies } from '../../functions/dependencies';
-import type { Tracing } from '../../shared/tracing/startTracing';
+import type { Tracing } from 'cloud-functions-otel-tracing/internal/startTracing';
 import { startEmulators } from '../support/startEmulators';
 import type { TestEmulators } from '../support/startEmulators';
 
@@ -51,14 +51,14 @@ before(async () => {
     OTEL_SERVICE_NAME: 'orders-under-test',
     FLUSH_TIMEOUT_MS: '5000',
   });
-  const { initTracing } = require('../../shared/tracing/tracing') as typeof import('../../shared/tracing/tracing');
+  const { initTracing } = require('cloud-functions-otel-tracing/internal/tracing') as typeof import('cloud-functions-otel-tracing/internal/tracing');
   const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
   tracing = initTracing(loadConfig(process.env).tracing, { exporter });
   require('../../functions/index');
   const { http } = require('@google-cloud/functions-framework') as typeof import('@google-cloud/functions-framework');
   const { createOrderHandler } = require('../../functions/createOrder') as typeof import('../../functions/createOrder');
   const { createDependencies } = require('../../functions/dependencies') as typeof import('../../functions/dependencies');
-  const { wrapHttp } = require('../../shared/tracing') as typeof import('../../shared/tracing');
+  const { wrapHttp } = require('cloud-functions-otel-tracing') as typeof import('cloud-functions-otel-tracing');
   http('createOrderLinkMode', wrapHttp(createOrderHandler(createDependencies(loadConfig(process.env))), { incomingContext: 'link' }));
   const { getTestServer } = require('@google-cloud/functions-framework/testing') as typeof import('@google-cloud/functions-framework/testing');
   createOrder = getTestServer('createOrder');
@@ -122,7 +122,7 @@ function createOrderPublishingTo(name: string, topicName: string): { server: Ser
   const { createOrderHandler } = require('../../functions/createOrder') as typeof import('../../functions/createOrder');
   const { createDependencies } = require('../../functions/dependencies') as typeof import('../../functions/dependencies');
   const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
-  const { wrapHttp } = require('../../shared/tracing') as typeof import('../../shared/tracing');
+  const { wrapHttp } = require('cloud-functions-otel-tracing') as typeof import('cloud-functions-otel-tracing');
   const deps = createDependencies(loadConfig({ ...process.env, ORDERS_TOPIC: topicName }));
   http(name, wrapHttp(createOrderHandler(deps)));
   return { server: getTestServer(name), deps };

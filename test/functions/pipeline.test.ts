@@ -42,7 +42,7 @@ before(async () => {
     FLUSH_TIMEOUT_MS: '5000',
   });
   // Tracing with the in-memory exporter first, then the functions (as functions-framework loads them).
-  const { initTracing } = require('../../shared/tracing/tracing') as typeof import('../../shared/tracing/tracing');
+  const { initTracing } = require('cloud-functions-otel-tracing/internal/tracing') as typeof import('cloud-functions-otel-tracing/internal/tracing');
   const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
   initTracing(loadConfig(process.env).tracing, { exporter });
   require('../../functions/index');

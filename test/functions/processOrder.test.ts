@@ -11,7 +11,7 @@ import type { OrderStore } from '../../shared/orderStore';
 import { InMemoryOrderStore } from '../support/inMemoryOrderStore';
 import type { Dependencies } from '../../functions/dependencies';
 import { processOrderHandler } from '../../functions/processOrder';
-import type { MessagePublishedData } from '../../shared/tracing';
+import type { MessagePublishedData } from 'cloud-functions-otel-tracing';
 
 const config = loadConfig({ OTEL_TRACES_EXPORTER: 'none' }, []);
 

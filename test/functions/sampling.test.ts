@@ -39,7 +39,7 @@ before(async () => {
   });
   delete process.env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT;
   delete process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT;
-  const { initTracing } = require('../../shared/tracing/tracing') as typeof import('../../shared/tracing/tracing');
+  const { initTracing } = require('cloud-functions-otel-tracing/internal/tracing') as typeof import('cloud-functions-otel-tracing/internal/tracing');
   const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
   initTracing(loadConfig(process.env).tracing, { exporter });
   require('../../functions/index');

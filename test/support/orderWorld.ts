@@ -4,7 +4,7 @@ import { DependencyError } from '../../shared/errors';
 import type { OrderMessage } from '../../shared/order';
 import type { OrderPublisher, PublishOptions } from '../../shared/orderPublisher';
 import type { OrderStore } from '../../shared/orderStore';
-import type { Logger } from '../../shared/tracing/structuredLogger';
+import type { Logger } from 'cloud-functions-otel-tracing/internal/structuredLogger';
 import { InMemoryOrderStore } from './inMemoryOrderStore';
 
 export interface SentMessage {

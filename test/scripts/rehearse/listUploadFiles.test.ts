@@ -159,9 +159,9 @@ void describe('listUploadFiles', () => {
 });
 
 void describe("this repository's .gcloudignore", () => {
-  void it('uploads the package, its lock, the tsconfigs, functions/ and shared/, nothing else', async () => {
+  void it('uploads the package, its lock, the tsconfigs, functions/ and shared/ (the tracing package with its manifest and build settings), nothing else', async () => {
     const files = await listUploadFiles(path.resolve(__dirname, '..', '..', '..', '..'));
-    const top = new Set(['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']);
+    const top = new Set(['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'shared/tracing/package.json', 'shared/tracing/tsconfig.json']);
     const stray = files.filter((f) => !top.has(f) && !/^(functions|shared)\/.+\.ts$/.test(f));
     assert.deepEqual(stray, []);
     for (const needed of [...top, 'functions/index.ts', 'shared/tracing/register.ts']) assert.ok(files.includes(needed), `${needed} is uploaded`);

@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { clientLibrariesLoaded } from '../../../shared/tracing/clientLibrariesLoaded';
+import { clientLibrariesLoaded } from 'cloud-functions-otel-tracing/internal/clientLibrariesLoaded';
 
-const ENTRY = path.resolve(__dirname, '..', '..', '..', 'shared', 'tracing');
+const ENTRY = require.resolve('cloud-functions-otel-tracing');
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
 /** Runs `code` in a fresh Node process; its stderr. */

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ROOT_CONTEXT, defaultTextMapGetter, defaultTextMapSetter, trace } from '@opentelemetry/api';
-import { CloudTraceContextReader, parseCloudTraceContext } from '../../../shared/tracing/cloudTraceContext';
+import { CloudTraceContextReader, parseCloudTraceContext } from 'cloud-functions-otel-tracing/internal/cloudTraceContext';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 

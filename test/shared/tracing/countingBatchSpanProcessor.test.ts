@@ -4,8 +4,8 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { CountingBatchSpanProcessor } from '../../../shared/tracing/countingBatchSpanProcessor';
-import type { Logger } from '../../../shared/tracing/structuredLogger';
+import { CountingBatchSpanProcessor } from 'cloud-functions-otel-tracing/internal/countingBatchSpanProcessor';
+import type { Logger } from 'cloud-functions-otel-tracing/internal/structuredLogger';
 
 const MAX_QUEUE = 100;
 const BATCH = 20;

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { createSampler } from '../../../shared/tracing/createSampler';
-import type { SamplerName } from '../../../shared/tracing/tracingConfig';
+import { createSampler } from 'cloud-functions-otel-tracing/internal/createSampler';
+import type { SamplerName } from 'cloud-functions-otel-tracing/internal/tracingConfig';
 
 const SPAN_ID = '00f067aa0ba902b7';
 

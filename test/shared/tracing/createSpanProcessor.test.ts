@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { loadTracingConfig } from '../../../shared/tracing/tracingConfig';
-import { createSpanProcessor } from '../../../shared/tracing/createSpanProcessor';
+import { loadTracingConfig } from 'cloud-functions-otel-tracing/internal/tracingConfig';
+import { createSpanProcessor } from 'cloud-functions-otel-tracing/internal/createSpanProcessor';
 
 const cases: ReadonlyArray<[string, Record<string, string>, unknown]> = [
   ['console prints each span as it ends', { OTEL_TRACES_EXPORTER: 'console' }, SimpleSpanProcessor],

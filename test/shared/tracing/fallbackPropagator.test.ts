@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { ROOT_CONTEXT, defaultTextMapGetter, defaultTextMapSetter, trace } from '@opentelemetry/api';
 import type { Context, TextMapGetter, TextMapPropagator } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { CloudTraceContextReader } from '../../../shared/tracing/cloudTraceContext';
-import { FallbackPropagator } from '../../../shared/tracing/fallbackPropagator';
+import { CloudTraceContextReader } from 'cloud-functions-otel-tracing/internal/cloudTraceContext';
+import { FallbackPropagator } from 'cloud-functions-otel-tracing/internal/fallbackPropagator';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 // The same trace, another span: 12345 is 0x3039.

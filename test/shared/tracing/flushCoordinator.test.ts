@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FlushCoordinator, MAX_CONCURRENT_FLUSHES } from '../../../shared/tracing/flushCoordinator';
+import { FlushCoordinator, MAX_CONCURRENT_FLUSHES } from 'cloud-functions-otel-tracing/internal/flushCoordinator';
 
 /** A flush function whose runs are started and finished by the test. */
 function controllableFlush() {

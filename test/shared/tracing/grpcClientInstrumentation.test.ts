@@ -11,7 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { GrpcClientInstrumentation } from '../../../shared/tracing/grpcClientInstrumentation';
+import { GrpcClientInstrumentation } from 'cloud-functions-otel-tracing/internal/grpcClientInstrumentation';
 
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { GuardedSpanExporter } from '../../../shared/tracing/guardedSpanExporter';
-import { SpanDropCounter } from '../../../shared/tracing/spanDropCounter';
-import type { Logger } from '../../../shared/tracing/structuredLogger';
+import { GuardedSpanExporter } from 'cloud-functions-otel-tracing/internal/guardedSpanExporter';
+import { SpanDropCounter } from 'cloud-functions-otel-tracing/internal/spanDropCounter';
+import type { Logger } from 'cloud-functions-otel-tracing/internal/structuredLogger';
 
 const SPANS = [{}, {}, {}] as unknown as ReadableSpan[];
 

@@ -2,8 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ROOT_CONTEXT, propagation, trace } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { CloudTraceContextReader } from '../../../shared/tracing/cloudTraceContext';
-import { incomingParent } from '../../../shared/tracing/incomingTraceContext';
+import { CloudTraceContextReader } from 'cloud-functions-otel-tracing/internal/cloudTraceContext';
+import { incomingParent } from 'cloud-functions-otel-tracing/internal/incomingTraceContext';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import Module from 'node:module';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { startTracing } from '../../../shared/tracing/startTracing';
-import { loadTracingConfig } from '../../../shared/tracing/tracingConfig';
+import { startTracing } from 'cloud-functions-otel-tracing/internal/startTracing';
+import { loadTracingConfig } from 'cloud-functions-otel-tracing/internal/tracingConfig';
 
 const requireBefore = (Module as unknown as { prototype: { require: unknown } }).prototype.require;
 

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ENDED_AT_INVOCATION_END, Invocation, InvocationSpanTracker } from '../../../shared/tracing/invocationSpans';
+import { ENDED_AT_INVOCATION_END, Invocation, InvocationSpanTracker } from 'cloud-functions-otel-tracing/internal/invocationSpans';
 
 // The deadline timers are unref()ed (they must not keep an idle instance alive); in a
 // function the server holds the event loop open, here this handle does.

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
-import { extractFromAttributes, injectIntoAttributes, parseTraceparent } from '../../../shared/tracing/messageContext';
+import { extractFromAttributes, injectIntoAttributes, parseTraceparent } from 'cloud-functions-otel-tracing/internal/messageContext';
 
 const spanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
 

@@ -11,7 +11,6 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
-import path from 'node:path';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
@@ -19,9 +18,9 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { startCollector } from '../../../scripts/collector/startCollector';
 import type { Collector } from '../../../scripts/collector/startCollector';
-import { OtlpProtoExporter } from '../../../shared/tracing/otlpProtoExporter';
+import { OtlpProtoExporter } from 'cloud-functions-otel-tracing/internal/otlpProtoExporter';
 
-const REGISTER = path.resolve(__dirname, '../../../shared/tracing/register.js');
+const REGISTER = require.resolve('cloud-functions-otel-tracing/register');
 
 let collector: Collector;
 let recorder: Server;

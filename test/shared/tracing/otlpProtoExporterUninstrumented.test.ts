@@ -14,8 +14,8 @@ import type { ExportResult } from '@opentelemetry/core';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { instrumentModules } from '../../../shared/tracing/instrumentModules';
-import { OtlpProtoExporter } from '../../../shared/tracing/otlpProtoExporter';
+import { instrumentModules } from 'cloud-functions-otel-tracing/internal/instrumentModules';
+import { OtlpProtoExporter } from 'cloud-functions-otel-tracing/internal/otlpProtoExporter';
 
 let receiver: Server;
 let url: string;

@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../../shared/tracing/configError';
-import { loadTracingConfig } from '../../../shared/tracing/tracingConfig';
-import type { TracingConfig } from '../../../shared/tracing/tracingConfig';
+import { ConfigError } from 'cloud-functions-otel-tracing/internal/configError';
+import { loadTracingConfig } from 'cloud-functions-otel-tracing/internal/tracingConfig';
+import type { TracingConfig } from 'cloud-functions-otel-tracing/internal/tracingConfig';
 
 test('defaults: a sampled parent or the trace-id ratio (1), 1024-character attribute values, Google endpoints', () => {
   const config = loadTracingConfig({}, []);

@@ -9,12 +9,12 @@ import assert from 'node:assert/strict';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { InvocationSpanTracker } from '../../../shared/tracing/invocationSpans';
-import { runInvocation, startInvocation } from '../../../shared/tracing/runInvocation';
-import type { InvocationSpec } from '../../../shared/tracing/runInvocation';
-import type { Tracing } from '../../../shared/tracing/startTracing';
-import type { FlushMode } from '../../../shared/tracing/tracingConfig';
-import { loadTracingConfig } from '../../../shared/tracing/tracingConfig';
+import { InvocationSpanTracker } from 'cloud-functions-otel-tracing/internal/invocationSpans';
+import { runInvocation, startInvocation } from 'cloud-functions-otel-tracing/internal/runInvocation';
+import type { InvocationSpec } from 'cloud-functions-otel-tracing/internal/runInvocation';
+import type { Tracing } from 'cloud-functions-otel-tracing/internal/startTracing';
+import type { FlushMode } from 'cloud-functions-otel-tracing/internal/tracingConfig';
+import { loadTracingConfig } from 'cloud-functions-otel-tracing/internal/tracingConfig';
 
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new InvocationSpanTracker(), new SimpleSpanProcessor(exporter)] });

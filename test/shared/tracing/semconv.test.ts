@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as incubating from '@opentelemetry/semantic-conventions/incubating';
-import * as local from '../../../shared/tracing/semconv';
+import * as local from 'cloud-functions-otel-tracing/internal/semconv';
 
 // Google's own attribute, not (yet) a semantic convention.
 const NOT_IN_SEMCONV = new Set(['ATTR_GCP_PROJECT_ID']);

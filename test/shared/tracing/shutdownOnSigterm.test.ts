@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import type { Tracing } from '../../../shared/tracing/startTracing';
-import { shutdownOnSigterm } from '../../../shared/tracing/shutdownOnSigterm';
+import type { Tracing } from 'cloud-functions-otel-tracing/internal/startTracing';
+import { shutdownOnSigterm } from 'cloud-functions-otel-tracing/internal/shutdownOnSigterm';
 import { trace } from '@opentelemetry/api';
-import { loadTracingConfig } from '../../../shared/tracing/tracingConfig';
+import { loadTracingConfig } from 'cloud-functions-otel-tracing/internal/tracingConfig';
 
 test('SIGTERM: the framework exit waits for the provider shutdown', async () => {
   const events: string[] = [];

@@ -10,9 +10,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { loadTracingConfig } from '../../../shared/tracing/tracingConfig';
-import { startTracing } from '../../../shared/tracing/startTracing';
-import type { Tracing } from '../../../shared/tracing/startTracing';
+import { loadTracingConfig } from 'cloud-functions-otel-tracing/internal/tracingConfig';
+import { startTracing } from 'cloud-functions-otel-tracing/internal/startTracing';
+import type { Tracing } from 'cloud-functions-otel-tracing/internal/startTracing';
 
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;

@@ -15,7 +15,7 @@ import type { SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import request from 'supertest';
 import { SlowInMemoryExporter } from './support/slowInMemoryExporter';
-import type { Tracing } from '../../../shared/tracing/startTracing';
+import type { Tracing } from 'cloud-functions-otel-tracing/internal/startTracing';
 
 const TRANSPORT_TRACE_ID = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const TRANSPORT_SPAN_ID = 'bbbbbbbbbbbbbbbb';
@@ -24,14 +24,14 @@ const TOPIC_SOURCE = '//pubsub.googleapis.com/projects/demo-third-party/topics/g
 const exporter = new SlowInMemoryExporter();
 let tracing: Tracing;
 let server: Server;
-let injectTraceContext: typeof import('../../../shared/tracing').injectTraceContext;
+let injectTraceContext: typeof import('cloud-functions-otel-tracing').injectTraceContext;
 
 before(() => {
-  const { initTracing } = require('../../../shared/tracing/tracing') as typeof import('../../../shared/tracing/tracing');
-  const { loadTracingConfig } = require('../../../shared/tracing/tracingConfig') as typeof import('../../../shared/tracing/tracingConfig');
+  const { initTracing } = require('cloud-functions-otel-tracing/internal/tracing') as typeof import('cloud-functions-otel-tracing/internal/tracing');
+  const { loadTracingConfig } = require('cloud-functions-otel-tracing/internal/tracingConfig') as typeof import('cloud-functions-otel-tracing/internal/tracingConfig');
   tracing = initTracing(loadTracingConfig({ OTEL_SERVICE_NAME: 'third-party', FLUSH_TIMEOUT_MS: '5000' }, []), { exporter });
   require('./fixtures/thirdPartyFunctions');
-  ({ injectTraceContext } = require('../../../shared/tracing') as typeof import('../../../shared/tracing'));
+  ({ injectTraceContext } = require('cloud-functions-otel-tracing') as typeof import('cloud-functions-otel-tracing'));
   const { getTestServer } = require('@google-cloud/functions-framework/testing') as typeof import('@google-cloud/functions-framework/testing');
   server = getTestServer('onGreeting');
 });

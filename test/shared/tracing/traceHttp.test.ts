@@ -29,8 +29,8 @@ const exporter = new SlowInMemoryExporter();
 let servers: (name: string) => Server;
 
 before(() => {
-  const { initTracing } = require('../../../shared/tracing/tracing') as typeof import('../../../shared/tracing/tracing');
-  const { loadTracingConfig } = require('../../../shared/tracing/tracingConfig') as typeof import('../../../shared/tracing/tracingConfig');
+  const { initTracing } = require('cloud-functions-otel-tracing/internal/tracing') as typeof import('cloud-functions-otel-tracing/internal/tracing');
+  const { loadTracingConfig } = require('cloud-functions-otel-tracing/internal/tracingConfig') as typeof import('cloud-functions-otel-tracing/internal/tracingConfig');
   initTracing(loadTracingConfig({ OTEL_SERVICE_NAME: 'third-party', FLUSH_TIMEOUT_MS: '5000' }, []), { exporter });
   require('./fixtures/thirdPartyFunctions');
   const { getTestServer } = require('@google-cloud/functions-framework/testing') as typeof import('@google-cloud/functions-framework/testing');
@@ -127,8 +127,8 @@ test('baggage from the caller reaches no span', async () => {
 
 test('the caller: its user agent is recorded, its address only with TRACE_CLIENT_ADDRESS=true, nothing unknown as an empty string', async () => {
   const functionsFramework = require('@google-cloud/functions-framework') as typeof import('@google-cloud/functions-framework');
-  const { currentTracing } = require('../../../shared/tracing/tracing') as typeof import('../../../shared/tracing/tracing');
-  const { traceHttp } = require('../../../shared/tracing/traceHttp') as typeof import('../../../shared/tracing/traceHttp');
+  const { currentTracing } = require('cloud-functions-otel-tracing/internal/tracing') as typeof import('cloud-functions-otel-tracing/internal/tracing');
+  const { traceHttp } = require('cloud-functions-otel-tracing/internal/traceHttp') as typeof import('cloud-functions-otel-tracing/internal/traceHttp');
   const tracing = currentTracing()!;
   const withAddress = { ...tracing, config: { ...tracing.config, recordClientAddress: true } };
   functionsFramework.http('helloWithAddress', traceHttp(withAddress, (_req, res) => void res.send('hello')));

@@ -1,9 +1,9 @@
 /** The library's own settings (shared/tracing/tracingConfig.ts): standard OTEL_* plus the pack's. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../../shared/tracing/configError';
-import { loadTracingConfig } from '../../../shared/tracing/tracingConfig';
-import type { TracingConfig } from '../../../shared/tracing/tracingConfig';
+import { ConfigError } from 'cloud-functions-otel-tracing/internal/configError';
+import { loadTracingConfig } from 'cloud-functions-otel-tracing/internal/tracingConfig';
+import type { TracingConfig } from 'cloud-functions-otel-tracing/internal/tracingConfig';
 
 test('defaults off the platform', () => {
   const config = loadTracingConfig({}, ['node', 'main.js', '--target=createOrder']);
