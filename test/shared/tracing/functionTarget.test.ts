@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { functionTarget } from '../../../shared/tracing/functionTarget';
+import { functionTarget } from 'cloud-functions-otel-tracing/internal/functionTarget';
 
 // Read as functions-framework reads them: the flag, then the variable, then the default.
 const cases: ReadonlyArray<{ argv: string[]; env: NodeJS.ProcessEnv; target: string; signatureType: string }> = [

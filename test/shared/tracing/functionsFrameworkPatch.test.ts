@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import Module from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { FUNCTIONS_FRAMEWORK, FUNCTIONS_FRAMEWORK_VERSIONS, isFunctionModuleLoad, traceExportedFunction } from '../../../shared/tracing/functionsFrameworkPatch';
-import type { FunctionTarget } from '../../../shared/tracing/functionTarget';
-import { supportedVersion } from '../../../shared/tracing/supportedVersion';
+import { FUNCTIONS_FRAMEWORK, FUNCTIONS_FRAMEWORK_VERSIONS, isFunctionModuleLoad, traceExportedFunction } from 'cloud-functions-otel-tracing/internal/functionsFrameworkPatch';
+import type { FunctionTarget } from 'cloud-functions-otel-tracing/internal/functionTarget';
+import { supportedVersion } from 'cloud-functions-otel-tracing/internal/supportedVersion';
 
 /** A registry that records what was registered (the real one is exercised by traceUnmodifiedFunctions.test.ts). */
 function recordingRegistry(declared: Record<string, unknown> = {}) {
@@ -64,7 +64,7 @@ test("the traced stand-in exports what the installed functions-framework exports
   process.env.OTEL_SDK_DISABLED = 'true';
   /* eslint-disable @typescript-eslint/no-require-imports -- compared as the function's require() sees them */
   const real = Object.keys(require(FUNCTIONS_FRAMEWORK) as object).sort();
-  const traced = Object.keys(require('../../../shared/tracing/tracedFunctionsFramework') as object).sort();
+  const traced = Object.keys(require('cloud-functions-otel-tracing/internal/tracedFunctionsFramework') as object).sort();
   /* eslint-enable @typescript-eslint/no-require-imports */
   assert.deepEqual(traced, real);
 });

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import Module from 'node:module';
 import { ROOT_CONTEXT, TraceFlags, context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { PUBSUB, PUBSUB_VERSIONS, isPubSubPatched, patchPubSub, unpatchPubSub, withTraceContext } from '../../../shared/tracing/pubsubPatch';
-import { supportedVersion } from '../../../shared/tracing/supportedVersion';
+import { PUBSUB, PUBSUB_VERSIONS, isPubSubPatched, patchPubSub, unpatchPubSub, withTraceContext } from 'cloud-functions-otel-tracing/internal/pubsubPatch';
+import { supportedVersion } from 'cloud-functions-otel-tracing/internal/supportedVersion';
 
 const SPAN = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
 const ACTIVE = trace.setSpanContext(ROOT_CONTEXT, SPAN);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { supportedVersion } from '../../../shared/tracing/supportedVersion';
+import { supportedVersion } from 'cloud-functions-otel-tracing/internal/supportedVersion';
 
 function withManifest(content: string, check: (file: string) => void): void {
   const dir = mkdtempSync(path.join(tmpdir(), 'supported-version-'));
