@@ -5,6 +5,7 @@ import type { StackOptions } from './stack/parseStackOptions';
 import { STACK_HELP, StackOptionsError, parseStackOptions } from './stack/parseStackOptions';
 import { logWindow } from './stack/logWindow';
 import { watchParent } from './frontEnd/watchParent';
+import { describePlatform } from './stack/stackPlatform';
 import { startStack } from './stack/startStack';
 
 // Exit codes: 0 stopped on request, 1 could not start or a part died, 2 bad options.
@@ -61,6 +62,7 @@ async function runStack(options: StackOptions): Promise<number> {
       readyMs: Date.now() - started,
       reused: stack.reused,
       emulators: stack.emulators,
+      platform: describePlatform(options.platform),
       logFiles: options.rawLogs ? [] : logs.files.map((f) => path.relative(process.cwd(), f)),
     }),
   );

@@ -24,6 +24,8 @@ export class FrontEndOptionsError extends Error {
   override readonly name = 'FrontEndOptionsError';
 }
 
+export const BILLINGS: readonly Billing[] = ['request', 'instance'];
+
 export const FRONT_END_HELP = `Usage: npm run front-end -- --port P [options] -- <command that starts your function>
 
 Puts a local stand-in for Cloud Run's front end before a functions-framework process, so
@@ -47,8 +49,8 @@ Options:
                                 the next request cold-starts a new instance (default 900)
   --front-end-sample-rate R     requests per second per instance marked sampled in the
                                 forwarded traceparent (token bucket; Cloud Run: 0.1);
-                                a caller's X-Cloud-Trace-Context ...;o=1 or sampled
-                                traceparent is kept sampled (up to 10/s) (default 0.1)
+                                a caller's X-Cloud-Trace-Context: TRACE/SPAN;o=1 is
+                                kept sampled (up to 10/s)                  (default 0.1)
   --timeout SECONDS             the function's timeout: after it the caller gets 504 and
                                 the socket is closed (default 60, at most 3600)
   -h, --help                    this text
@@ -59,8 +61,6 @@ output passes through unchanged. When the process that started the front end die
 front end stops its instance and exits.
 
 Exit codes: 0 stopped by SIGINT/SIGTERM or its parent's death, 1 could not start, 2 bad options.`;
-
-const BILLINGS: readonly Billing[] = ['request', 'instance'];
 
 /** Reads argv (flags, then `--`, then the command); throws FrontEndOptionsError naming the flag. */
 export function parseFrontEndOptions(argv: readonly string[] = process.argv.slice(2)): FrontEndOptions {
@@ -87,24 +87,27 @@ export function parseFrontEndOptions(argv: readonly string[] = process.argv.slic
     host: '127.0.0.1',
     port: values.port === undefined ? 8080 : wholeNumber('--port', values.port as string, 0, 65535, usageError),
     billing: billing as Billing,
-    idleShutdownMs: seconds('--idle-shutdown', values['idle-shutdown'] as string | undefined, 900, 7 * 24 * 3600) * 1000,
-    sampleRate: rate(values['front-end-sample-rate'] as string | undefined),
-    timeoutMs: seconds('--timeout', values.timeout as string | undefined, 60, 3600) * 1000,
+    idleShutdownMs: seconds('--idle-shutdown', values['idle-shutdown'] as string | undefined, 900, MAX_IDLE_SHUTDOWN_S, usageError) * 1000,
+    sampleRate: sampleRate('--front-end-sample-rate', values['front-end-sample-rate'] as string | undefined, usageError),
+    timeoutMs: seconds('--timeout', values.timeout as string | undefined, 60, 3600, usageError) * 1000,
     command,
     help,
   };
 }
 
+/** Longest --idle-shutdown accepted: a week. */
+export const MAX_IDLE_SHUTDOWN_S = 7 * 24 * 3600;
+
 /** A positive number of seconds (fractions allowed: tests and benchmarks use short ones). */
-export function seconds(flag: string, raw: string | undefined, fallback: number, max: number): number {
+export function seconds(flag: string, raw: string | undefined, fallback: number, max: number, usageError: (message: string) => Error): number {
   if (raw === undefined) return fallback;
   const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
   if (!(n > 0) || n > max) throw usageError(`${flag} must be a number of seconds above 0, at most ${max}, got "${raw}"`);
   return n;
 }
 
-/** Sampled requests per second: a number >= 0 (0: only forced requests are sampled). */
-export function rate(raw: string | undefined, flag = '--front-end-sample-rate'): number {
+/** Sampled requests per second: a number >= 0 (0: only each instance's first and forced requests are sampled). */
+export function sampleRate(flag: string, raw: string | undefined, usageError: (message: string) => Error): number {
   if (raw === undefined) return 0.1;
   const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isFinite(n) || n > 1_000_000) throw usageError(`${flag} must be a number of requests per second, 0 or more, got "${raw}"`);

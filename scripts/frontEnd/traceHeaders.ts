@@ -5,7 +5,7 @@ export interface CallerTrace {
   readonly traceId: string;
   /** The caller's span, the parent of the front end's; undefined for X-Cloud-Trace-Context without one. */
   readonly parentSpanId: string | undefined;
-  /** The caller asked for this request to be traced (traceparent flag 01, or `;o=1`). */
+  /** The caller forced tracing with `X-Cloud-Trace-Context: …;o=1` (a traceparent's own flag does not force it). */
   readonly forced: boolean;
 }
 
@@ -27,10 +27,15 @@ const ZERO_SPAN = /^0{16}$/;
 
 /**
  * Reads the caller's trace context: a valid `traceparent` first, else a valid
- * `X-Cloud-Trace-Context`; anything malformed counts as absent (a new trace), never an error.
+ * `X-Cloud-Trace-Context`; anything malformed counts as absent (a new trace), never an
+ * error. Only `X-Cloud-Trace-Context: …;o=1` forces sampling (Google documents that one);
+ * a traceparent's sampled flag is replaced by the front end's own decision.
  */
 export function readCallerTrace(headers: IncomingHttpHeaders): CallerTrace | undefined {
-  return fromTraceparent(single(headers.traceparent)) ?? fromCloudTrace(single(headers['x-cloud-trace-context']));
+  const cloud = fromCloudTrace(single(headers['x-cloud-trace-context']));
+  const w3c = fromTraceparent(single(headers.traceparent));
+  if (w3c) return { ...w3c, forced: cloud?.forced === true && cloud.traceId === w3c.traceId };
+  return cloud;
 }
 
 /**
@@ -62,11 +67,12 @@ export function forwardTrace(
 function fromTraceparent(raw: string | undefined): CallerTrace | undefined {
   const m = raw === undefined ? null : TRACEPARENT.exec(raw.trim().toLowerCase());
   if (!m) return undefined;
-  const [, version, traceId, spanId, flags, rest] = m as unknown as [string, string, string, string, string, string | undefined];
+  // The flags are not read: the front end decides sampling itself.
+  const [, version, traceId, spanId, , rest] = m as unknown as [string, string, string, string, string, string | undefined];
   // Version ff is invalid; version 00 has exactly four fields (W3C Trace Context).
   if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
   if (ZERO_TRACE.test(traceId) || ZERO_SPAN.test(spanId)) return undefined;
-  return { traceId, parentSpanId: spanId, forced: (parseInt(flags, 16) & 1) === 1 };
+  return { traceId, parentSpanId: spanId, forced: false };
 }
 
 function fromCloudTrace(raw: string | undefined): CallerTrace | undefined {

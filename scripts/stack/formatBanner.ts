@@ -30,6 +30,8 @@ export interface BannerFacts {
   readonly readyMs: number;
   readonly reused: { readonly pubsub: boolean; readonly firestore: boolean };
   readonly emulators: EmulatorBackend;
+  /** What the functions run on (describePlatform), e.g. "none: functions-framework at full CPU …". */
+  readonly platform?: string;
   /** Files holding every log line, when the window shows a summary. */
   readonly logFiles?: readonly string[];
 }
@@ -51,6 +53,7 @@ export function formatBanner(f: BannerFacts): string {
     `  Pub/Sub        ${f.urls.pubsub}${f.reused.pubsub ? '  (reused from PUBSUB_EMULATOR_HOST)' : ''}`,
     `  Firestore      ${f.urls.firestore}${f.reused.firestore ? '  (reused from FIRESTORE_EMULATOR_HOST)' : ''}`,
     `  emulators      ${f.emulators.backend === 'google' ? "Google's (gcloud)" : 'bundled (in-process)'}: ${f.emulators.why}`,
+    ...(f.platform ? [`  platform       ${f.platform}`] : []),
     `  OTLP           ${f.urls.otlpGrpc} (gRPC)  ${f.urls.otlpHttp} (HTTP)`,
     ...(f.exporter === 'otlp' ? [`  traces         ${viewer}`] : []),
     ...(f.logFiles?.length ? [`  logs           ${f.logFiles.join('  ')}`, '                 (below: a summary every 10 s, warnings and errors in full; --raw-logs for every line)'] : []),

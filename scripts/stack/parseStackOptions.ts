@@ -1,5 +1,7 @@
 import { parseFlags } from '../cli/parseFlags';
 import { hostPort } from '../cli/hostPort';
+import type { StackPlatform } from './stackPlatform';
+import { PLATFORM_FLAGS, PLATFORM_HELP, parsePlatform } from './stackPlatform';
 
 export type StackExporter = 'otlp' | 'console' | 'none';
 
@@ -36,6 +38,8 @@ export interface StackOptions {
   readonly stopTimeoutMs: number;
   /** Every function log line in the window as it comes, instead of a summary per interval. */
   readonly rawLogs: boolean;
+  /** What the functions run on: full CPU, or behind a local Cloud Run front end each. */
+  readonly platform: StackPlatform;
   readonly help: boolean;
 }
 
@@ -92,6 +96,7 @@ Options (0 = any free port):
   --raw-logs            print every function log line as it comes (default: a summary
                         every 10 s, warnings and errors in full; all lines in
                         .stack/logs/; on with --exporter console)
+${PLATFORM_HELP}
   -h, --help            this text
 
 Environment: PUBSUB_EMULATOR_HOST / FIRESTORE_EMULATOR_HOST (host:port) reuse an
@@ -120,6 +125,7 @@ export function parseStackOptions(
       topic: { type: 'string' },
       'ready-timeout-ms': { type: 'string' },
       'raw-logs': { type: 'boolean' },
+      ...PLATFORM_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
     (message) => new StackOptionsError(message),
@@ -161,6 +167,7 @@ export function parseStackOptions(
     stopTimeoutMs: 5_000,
     // With the console exporter the spans are the output worth reading.
     rawLogs: values['raw-logs'] === true || exporter === 'console',
+    platform: parsePlatform(values, usageError),
     help: values.help === true,
   };
 }

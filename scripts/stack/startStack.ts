@@ -15,6 +15,7 @@ import { localSweepEnv } from './localSweepEnv';
 import { startGoogleEmulator } from './startGoogleEmulator';
 import { startSweepSchedule } from './startSweepSchedule';
 import type { SweepSchedule } from './startSweepSchedule';
+import { functionArgs } from './stackPlatform';
 import { superviseChild } from './superviseChild';
 import type { Supervisor } from './superviseChild';
 import { waitForHttp } from './waitForHttp';
@@ -51,6 +52,8 @@ export interface StackDeps {
   readonly repoRoot: string;
   /** functions-framework's CLI entry; a test may point it at a stand-in. */
   readonly functionsFrameworkMain: string;
+  /** The Cloud Run front end's entry, before each function with --platform cloud-run. */
+  readonly frontEndMain: string;
   /** Base environment of the function processes. */
   readonly env: NodeJS.ProcessEnv;
   /** The collector; by default its own process. `exited`, when given, is watched like a function's. */
@@ -72,6 +75,7 @@ export function defaultStackDeps(): StackDeps {
     log: (line) => console.log(line),
     repoRoot: REPO_ROOT,
     functionsFrameworkMain: path.join(REPO_ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js'),
+    frontEndMain: path.join(__dirname, '..', 'frontEnd.js'),
     env: process.env,
     startCollector: startCollectorProcess,
     startPubSubEmulator,
@@ -225,7 +229,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
         const child = startChild({
           name: target,
           command: process.execPath,
-          args: [deps.functionsFrameworkMain, `--target=${target}`, `--port=${port}`, `--source=${deps.repoRoot}`, ...extra],
+          args: functionArgs(options.platform, { ...deps, target, port, source: deps.repoRoot, extra }),
           env: { ...env, OTEL_SERVICE_NAME: target },
           cwd: deps.repoRoot,
           log: deps.log,

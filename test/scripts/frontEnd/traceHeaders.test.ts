@@ -11,10 +11,11 @@ const decide = (next: boolean) => ({ sampleNext: () => next, sampleForced: () =>
 
 describe('readCallerTrace', () => {
   const cases: [string, Record<string, string | string[]>, ReturnType<typeof readCallerTrace>][] = [
-    ['a sampled traceparent', { traceparent: `00-${TRACE}-${SPAN}-01` }, { traceId: TRACE, parentSpanId: SPAN, forced: true }],
+    ['a sampled traceparent (its flag does not force sampling)', { traceparent: `00-${TRACE}-${SPAN}-01` }, { traceId: TRACE, parentSpanId: SPAN, forced: false }],
+    ['a traceparent with X-Cloud-Trace-Context o=1 for the same trace', { traceparent: `00-${TRACE}-${SPAN}-00`, 'x-cloud-trace-context': `${TRACE}/5;o=1` }, { traceId: TRACE, parentSpanId: SPAN, forced: true }],
     ['an unsampled traceparent', { traceparent: `00-${TRACE}-${SPAN}-00` }, { traceId: TRACE, parentSpanId: SPAN, forced: false }],
     ['an upper-case traceparent', { traceparent: `00-${TRACE.toUpperCase()}-${SPAN}-00` }, { traceId: TRACE, parentSpanId: SPAN, forced: false }],
-    ['a future version with more fields', { traceparent: `01-${TRACE}-${SPAN}-01-extra` }, { traceId: TRACE, parentSpanId: SPAN, forced: true }],
+    ['a future version with more fields', { traceparent: `01-${TRACE}-${SPAN}-01-extra` }, { traceId: TRACE, parentSpanId: SPAN, forced: false }],
     ['X-Cloud-Trace-Context forced with o=1', { 'x-cloud-trace-context': `${TRACE}/123;o=1` }, { traceId: TRACE, parentSpanId: '000000000000007b', forced: true }],
     ['X-Cloud-Trace-Context with o=0', { 'x-cloud-trace-context': `${TRACE}/123;o=0` }, { traceId: TRACE, parentSpanId: '000000000000007b', forced: false }],
     ['X-Cloud-Trace-Context with a trace id only', { 'x-cloud-trace-context': TRACE }, { traceId: TRACE, parentSpanId: undefined, forced: false }],

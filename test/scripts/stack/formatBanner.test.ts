@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatBanner } from '../../../scripts/stack/formatBanner';
+import { describePlatform } from '../../../scripts/stack/stackPlatform';
 import type { StackUrls } from '../../../scripts/stack/formatBanner';
 
 const URLS: StackUrls = {
@@ -36,6 +37,13 @@ void describe('formatBanner', () => {
         '  Ctrl-C stops everything.',
       ].join('\n'),
     );
+  });
+
+  void it('says which platform the functions run on', () => {
+    const platform = describePlatform({ kind: 'cloud-run', billing: 'request', idleShutdownS: 900, sampleRate: 0.1, frontEndArgs: [] });
+    const banner = formatBanner({ urls: URLS, exporter: 'otlp', readyMs: 1000, reused: { pubsub: false, firestore: false }, emulators: BUNDLED, platform });
+    assert.match(banner, /\n {2}platform {7}cloud-run: request-based billing \(stopped between requests\), scale-in after 900 s idle, 0\.1 sampled requests\/s per instance\n/);
+    assert.match(formatBanner({ urls: URLS, exporter: 'otlp', readyMs: 1000, reused: { pubsub: false, firestore: false }, emulators: BUNDLED, platform: describePlatform({ kind: 'none' }) }), /platform {7}none: functions-framework at full CPU \(--platform cloud-run simulates Cloud Run\)/);
   });
 
   void it('with the console exporter points at the functions output instead', () => {

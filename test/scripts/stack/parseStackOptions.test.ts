@@ -17,6 +17,7 @@ const DEFAULTS: StackOptions = {
   readyTimeoutMs: 30_000,
   stopTimeoutMs: 5_000,
   rawLogs: false,
+  platform: { kind: 'none' },
   help: false,
 };
 
@@ -54,10 +55,26 @@ const GOOD: readonly { name: string; argv: string[]; env?: NodeJS.ProcessEnv; wa
   { name: '--ready-timeout-ms', argv: ['--ready-timeout-ms', '500'], want: { readyTimeoutMs: 500 } },
   { name: '--help', argv: ['--help'], want: { help: true } },
   { name: '-h', argv: ['-h'], want: { help: true } },
+  {
+    name: '--platform cloud-run: Cloud Run\'s defaults',
+    argv: ['--platform', 'cloud-run'],
+    want: { platform: { kind: 'cloud-run', billing: 'request', idleShutdownS: 900, sampleRate: 0.1, frontEndArgs: ['--billing=request', '--idle-shutdown=900', '--front-end-sample-rate=0.1'] } },
+  },
+  {
+    name: '--platform cloud-run with its three flags, passed on as given',
+    argv: ['--platform=cloud-run', '--billing=instance', '--idle-shutdown', '2.5', '--front-end-sample-rate', '1000'],
+    want: { platform: { kind: 'cloud-run', billing: 'instance', idleShutdownS: 2.5, sampleRate: 1000, frontEndArgs: ['--billing=instance', '--idle-shutdown=2.5', '--front-end-sample-rate=1000'] } },
+  },
 ];
 
 const BAD: readonly { name: string; argv: string[]; env?: NodeJS.ProcessEnv; message: RegExp }[] = [
   { name: 'unknown flag', argv: ['--bogus'], message: /--bogus/ },
+  { name: 'unknown platform', argv: ['--platform', 'lambda'], message: /--platform must be one of none, cloud-run, got "lambda"/ },
+  { name: '--billing without cloud-run', argv: ['--billing', 'request'], message: /--billing applies to --platform cloud-run only/ },
+  { name: '--idle-shutdown without cloud-run', argv: ['--idle-shutdown=5'], message: /--idle-shutdown applies to --platform cloud-run only/ },
+  { name: 'bad --billing', argv: ['--platform=cloud-run', '--billing=free'], message: /--billing must be one of request, instance/ },
+  { name: 'bad --idle-shutdown', argv: ['--platform=cloud-run', '--idle-shutdown=0'], message: /--idle-shutdown must be a number of seconds above 0/ },
+  { name: 'bad --front-end-sample-rate', argv: ['--platform=cloud-run', '--front-end-sample-rate=-1'], message: /--front-end-sample-rate must be a number/ },
   { name: 'positional', argv: ['extra'], message: /extra/ },
   { name: 'port not a number', argv: ['--create-port', 'abc'], message: /--create-port must be a port number 0-65535, got "abc"/ },
   { name: 'port too big', argv: ['--query-port', '70000'], message: /--query-port .*"70000"/ },
