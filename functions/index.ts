@@ -5,13 +5,14 @@ import type { MessagePublishedData } from 'cloud-functions-otel-tracing';
 import { loadConfig } from '../shared/config';
 import { createOrderHandler } from './createOrder';
 import { createDependencies } from './dependencies';
+import { guardFunctionServer } from './guardFunctionServer';
 import { routeJsonParseErrorsToFunction } from './jsonBodyErrors';
 import { processOrderHandler } from './processOrder';
 import { createSweepDependencies } from './sweepDependencies';
 import { sweepOrdersHandler } from './sweepOrders';
 
 const config = loadConfig();
-routeJsonParseErrorsToFunction(config.maxBodyBytes);
+routeJsonParseErrorsToFunction(config.maxBodyBytes, { onServer: guardFunctionServer(config) });
 const deps = createDependencies(config);
 
 http('createOrder', createOrderHandler(deps));

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Request } from '@google-cloud/functions-framework';
@@ -11,6 +13,33 @@ type ParserFactory = ((options?: Record<string, unknown>) => Middleware) & { [WR
 const PARSERS = ['json', 'text', 'urlencoded', 'raw'] as const;
 
 /**
+ * The versions this patch was written against (read from their sources): functions-framework
+ * builds its Express app in `getServer` (build/src/server.js), calling body-parser's
+ * `json`, `text`, `urlencoded` and `raw` through the module's exports each time; body-parser
+ * 2 reads `limit` per parser and refuses a declared Content-Length over it before reading.
+ * Outside these ranges the patch refuses to start (see supportedVersionsProblem).
+ */
+export const SUPPORTED_VERSIONS: Readonly<Record<'@google-cloud/functions-framework' | 'body-parser', readonly [string, string]>> = {
+  '@google-cloud/functions-framework': ['5.0.0', '5.1.0'],
+  'body-parser': ['2.2.0', '3.0.0'],
+};
+
+export class UnsupportedVersionError extends Error {
+  override readonly name = 'UnsupportedVersionError';
+}
+
+/** Options for routeJsonParseErrorsToFunction. */
+export interface BodyPatchOptions {
+  /** Called with each server functions-framework builds, before it listens. */
+  readonly onServer?: (server: Server, signatureType: string | undefined) => void;
+}
+
+/**
+ * The one patch of another library in the functions: there is no public hook into
+ * functions-framework's body parsing (its Express app is private to `getServer`; its public
+ * surface is `http`, `cloudEvent` and `getTestServer`), and the server kind decides the
+ * parsers' behaviour, so both modules are wrapped here, only for the versions above.
+ *
  * functions-framework parses request bodies before the function runs: up to 1 GB each
  * (the platform stops at 32 MB), and a malformed one gets Express's HTML 400 outside any
  * span, with the parse error (which quotes the body) logged. Wrapping the factories of
@@ -29,18 +58,36 @@ const PARSERS = ['json', 'text', 'urlencoded', 'raw'] as const;
  * wrapped to say so while it builds the server (and so creates the parsers). Must run
  * before the framework builds its server (it loads the function first, then builds it).
  */
-export function routeJsonParseErrorsToFunction(maxBodyBytes: number): void {
+export function routeJsonParseErrorsToFunction(maxBodyBytes: number, options: BodyPatchOptions = {}): void {
   const frameworkEntry = require.resolve('@google-cloud/functions-framework');
-  watchServerSignatureType(path.join(path.dirname(frameworkEntry), 'server.js'));
+  const bodyParserEntry = require.resolve('body-parser', { paths: [frameworkEntry] });
+  const problem = supportedVersionsProblem({
+    '@google-cloud/functions-framework': packageVersion(frameworkEntry, '@google-cloud/functions-framework'),
+    'body-parser': packageVersion(bodyParserEntry, 'body-parser'),
+  });
+  if (problem) throw new UnsupportedVersionError(problem);
+  watchServerSignatureType(path.join(path.dirname(frameworkEntry), 'server.js'), options.onServer);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const bodyParser = require(require.resolve('body-parser', { paths: [frameworkEntry] })) as Record<(typeof PARSERS)[number], ParserFactory>;
+  const bodyParser = require(bodyParserEntry) as Record<(typeof PARSERS)[number], ParserFactory>;
   for (const name of PARSERS) {
     const original = bodyParser[name];
     if (original[WRAPPED]) continue;
-    const wrapped: ParserFactory = (options) => {
-      if (buildingSignatureType === 'cloudevent' || buildingSignatureType === 'event') return cloudEventParser(original, options, name === 'raw');
-      const bounded = original({ ...options, limit: maxBodyBytes });
+    const wrapped: ParserFactory = (parserOptions) => {
+      parsersBuilt++;
+      if (buildingSignatureType === 'cloudevent' || buildingSignatureType === 'event') return cloudEventParser(original, parserOptions, name === 'raw');
+      const bounded = original({ ...parserOptions, limit: maxBodyBytes });
       return (req, res, next) => {
+        const request = req as Readable & Record<symbol, unknown> & { headers: Record<string, string | undefined> };
+        // An earlier parser already refused this body (it stays unread): nothing to parse.
+        if (request[PARSE_ERROR] !== undefined) return next();
+        const declared = declaredOverLimit(request, maxBodyBytes);
+        if (declared !== undefined) {
+          // Refused before reading: the function answers 413 at once, and the connection
+          // closes after it instead of waiting for a body that may never come.
+          request[PARSE_ERROR] = { message: `request entity of ${declared} bytes is too large`, status: 413 } satisfies JsonParseError;
+          (res as { setHeader(name: string, value: string): void }).setHeader('Connection', 'close');
+          return next();
+        }
         bounded(req, res, (error?: unknown) => {
           if (!isClientError(error)) return next(error);
           const parseError: JsonParseError = { message: withoutBodyExcerpt(error.message), status: statusOf(error) };
@@ -54,6 +101,54 @@ export function routeJsonParseErrorsToFunction(maxBodyBytes: number): void {
   }
 }
 
+/** The number of parsers functions-framework built through the wrapped factories (0: the patch is a no-op). */
+let parsersBuilt = 0;
+
+/** What is wrong with these versions for this patch, or undefined when they are supported. */
+export function supportedVersionsProblem(versions: Readonly<Record<keyof typeof SUPPORTED_VERSIONS, string | undefined>>): string | undefined {
+  for (const [name, [from, below]] of Object.entries(SUPPORTED_VERSIONS)) {
+    const version = versions[name as keyof typeof SUPPORTED_VERSIONS];
+    if (version === undefined || compareVersions(version, from) < 0 || compareVersions(version, below) >= 0) {
+      return (
+        `functions/jsonBodyErrors.ts patches ${name} >=${from} <${below}, found ${version ?? 'no version'}: ` +
+        'read its new sources, check the test in test/functions/jsonBodyErrors.test.ts, then widen SUPPORTED_VERSIONS'
+      );
+    }
+  }
+  return undefined;
+}
+
+/** -1, 0 or 1 for two x.y.z versions (a pre-release counts as its release). */
+function compareVersions(a: string, b: string): number {
+  const parts = (v: string): number[] => v.split(/[-+]/)[0]?.split('.').map((n) => Number.parseInt(n, 10) || 0) ?? [];
+  const [pa, pb] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
+
+/** The version in the package.json of the package `entry` belongs to (its exports map may not list package.json). */
+function packageVersion(entry: string, name: string): string | undefined {
+  for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === name) return manifest.version;
+    } catch {
+      // no package.json at this level: keep climbing
+    }
+  }
+  return undefined;
+}
+
+/** The declared Content-Length when it is over `limit` (an identity body only: a compressed one is measured inflated). */
+function declaredOverLimit(req: { headers: Record<string, string | undefined> }, limit: number): number | undefined {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  const length = Number(req.headers['content-length']);
+  return encoding === 'identity' && Number.isFinite(length) && length > limit ? length : undefined;
+}
+
 // A Pub/Sub push carries at most 10 MB of data, base64 in JSON: under the platform's 32 MB.
 const CLOUD_EVENT_BODY_LIMIT = 32 * 1024 * 1024;
 const JSON_TYPES = /^application\/(json|cloudevents\+json)\s*(;|$)/i;
@@ -63,18 +158,26 @@ let buildingSignatureType: string | undefined;
 
 type ServerModule = { getServer: ((userFunction: unknown, options: { signatureType?: string }) => unknown) & { [WRAPPED]?: true } };
 
-function watchServerSignatureType(serverPath: string): void {
+function watchServerSignatureType(serverPath: string, onServer: BodyPatchOptions['onServer']): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const server = require(serverPath) as ServerModule;
   if (server.getServer[WRAPPED]) return;
   const original = server.getServer;
   const watched: ServerModule['getServer'] = (userFunction, options) => {
     buildingSignatureType = options?.signatureType;
+    const before = parsersBuilt;
+    let built: unknown;
     try {
-      return original(userFunction, options);
+      built = original(userFunction, options);
     } finally {
       buildingSignatureType = undefined;
     }
+    if (parsersBuilt === before) {
+      // An upgrade that binds the parsers elsewhere would leave bodies unbounded: say so loudly.
+      throw new UnsupportedVersionError('functions-framework built its server without the body-parser factories functions/jsonBodyErrors.ts wraps: the body limit and JSON errors would not apply');
+    }
+    onServer?.(built as Server, options?.signatureType);
+    return built;
   };
   watched[WRAPPED] = true;
   server.getServer = watched;
@@ -91,6 +194,12 @@ function cloudEventParser(original: ParserFactory, options: Record<string, unkno
     const answer = (status: number, error: string, headers: Record<string, string> = {}): void => {
       drained(req as Readable, () => (res as JsonResponse).status(status).set(headers).json({ error }));
     };
+    const declared = declaredOverLimit(req as { headers: Record<string, string | undefined> }, CLOUD_EVENT_BODY_LIMIT);
+    if (declared !== undefined) {
+      // Refused before reading, and the connection closed after the answer (the body is never read).
+      (res as JsonResponse).status(413).set({ Connection: 'close' }).json({ error: `the push body of ${declared} bytes exceeds the limit of ${CLOUD_EVENT_BODY_LIMIT} bytes` });
+      return;
+    }
     parser(req, res, (error?: unknown) => {
       if (isClientError(error)) return answer(statusOf(error), `the push body cannot be read: ${withoutBodyExcerpt(error.message)}`);
       if (error !== undefined || !last) return next(error);

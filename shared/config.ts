@@ -31,6 +31,13 @@ export interface Config {
    * request until then, and completes the order itself afterwards.
    */
   readonly idempotencyInFlightMs: number;
+  /**
+   * How long a client may take to send a request's headers (REQUEST_HEADERS_TIMEOUT_MS,
+   * default 10 s) and all of it (REQUEST_TIMEOUT_MS, default 30 s); then 408 and the
+   * connection closes. The function's own run time is not limited by these.
+   */
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
   /** The tracing library's own settings (shared/tracing reads them; the app only passes them on). */
   readonly tracing: TracingConfig;
 }
@@ -49,6 +56,8 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     // gives up and flags the order; three of them leave room for both. Shorter only risks
     // a second publish of the order, which processOrder's idempotency absorbs.
     idempotencyInFlightMs: positiveInt(env, 'IDEMPOTENCY_IN_FLIGHT_MS', 3 * dependencyTimeoutMs, 3_600_000),
+    headersTimeoutMs: positiveInt(env, 'REQUEST_HEADERS_TIMEOUT_MS', 10_000, 600_000),
+    requestTimeoutMs: positiveInt(env, 'REQUEST_TIMEOUT_MS', 30_000, 3_600_000),
     tracing: loadTracingConfig(env, argv),
   });
 }
