@@ -20,8 +20,17 @@ test('TRACE_INCOMING_CONTEXT and IDEMPOTENCY_IN_FLIGHT_MS are read', () => {
   assert.equal(config.idempotencyInFlightMs, 5000);
 });
 
+test('request read limits: 10 s for headers, 30 s for the whole request, unless set', () => {
+  const defaults = loadConfig({}, []);
+  assert.deepEqual([defaults.headersTimeoutMs, defaults.requestTimeoutMs], [10_000, 30_000]);
+  const set = loadConfig({ REQUEST_HEADERS_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '2000' }, []);
+  assert.deepEqual([set.headersTimeoutMs, set.requestTimeoutMs], [1000, 2000]);
+});
+
 const bad: ReadonlyArray<[string, string]> = [
   ['TRACE_INCOMING_CONTEXT', 'trust'],
+  ['REQUEST_TIMEOUT_MS', '0'],
+  ['REQUEST_HEADERS_TIMEOUT_MS', 'soon'],
   ['IDEMPOTENCY_IN_FLIGHT_MS', '0'],
   ['IDEMPOTENCY_IN_FLIGHT_MS', 'soon'],
 ];
