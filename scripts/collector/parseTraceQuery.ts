@@ -15,8 +15,8 @@ const UNIT_MICROS: Readonly<Record<string, number>> = {
  * minDuration/maxDuration (Go durations), tags (JSON object) and tag=key:value.
  * Unlike Jaeger, service is optional: without it every trace is a candidate. Two
  * additions for the viewer: offset (paging past limit) and sort (start, duration,
- * errors or spans; a leading - for descending; default -start), and hideRootService
- * (repeatable: leaves out traces whose root spans all belong to that service; the viewer
+ * errors or spans; a leading - for descending; default -start), and hideService
+ * (repeatable: leaves out traces whose spans all belong to these services; the viewer
  * hides the recovery sweeper's passes with it).
  */
 export function parseTraceQuery(params: URLSearchParams, nowMicros: number): ParsedTraceQuery {
@@ -32,7 +32,7 @@ export function parseTraceQuery(params: URLSearchParams, nowMicros: number): Par
     if (!(TRACE_SORTS as readonly string[]).includes(sort)) throw new Error(`sort must be one of ${TRACE_SORTS.join(', ')}, got "${sort}"`);
     const minDuration = params.get('minDuration');
     const maxDuration = params.get('maxDuration');
-    const hiddenRootServices = params.getAll('hideRootService').filter((name) => name !== '');
+    const hiddenServices = params.getAll('hideService').filter((name) => name !== '');
     return {
       ok: true,
       query: {
@@ -46,7 +46,7 @@ export function parseTraceQuery(params: URLSearchParams, nowMicros: number): Par
         limit: limit === 0 ? DEFAULT_LIMIT : limit,
         offset,
         sort: sort as TraceSort,
-        ...(hiddenRootServices.length > 0 ? { hiddenRootServices } : {}),
+        ...(hiddenServices.length > 0 ? { hiddenServices } : {}),
       },
     };
   } catch (error) {

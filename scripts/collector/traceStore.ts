@@ -14,8 +14,8 @@ export interface TraceQuery {
   readonly offset?: number;
   /** Order of the matches; `-` first means descending. Default `-start`, latest first. */
   readonly sort?: TraceSort;
-  /** Traces whose root spans all belong to one of these services are left out. */
-  readonly hiddenRootServices?: readonly string[];
+  /** Traces whose spans all belong to these services are left out. */
+  readonly hiddenServices?: readonly string[];
 }
 
 export const TRACE_SORTS = ['start', '-start', 'duration', '-duration', 'errors', '-errors', 'spans', '-spans'] as const;
@@ -112,9 +112,9 @@ export class TraceStore {
   /** As `find`, in the query's order, one page of it, with the number of matches. */
   search(query: TraceQuery): TraceSearch {
     const found: Entry[] = [];
-    const hidden = new Set(query.hiddenRootServices ?? []);
+    const hidden = new Set(query.hiddenServices ?? []);
     for (const entry of this.traces.values()) {
-      if (hidden.size > 0 && rootServices(entry).every((service) => hidden.has(service))) continue;
+      if (hidden.size > 0 && entry.spans.every((span) => hidden.has(span.serviceName))) continue;
       if (entry.spans.some((span) => spanMatches(span, query))) found.push(entry);
     }
     const sort = query.sort ?? '-start';
@@ -133,12 +133,6 @@ const SORT_KEYS = {
   errors: (e: Entry) => e.spans.filter((s) => s.status.code === 2).length,
   spans: (e: Entry) => e.spans.length,
 };
-
-/** Services of the spans whose parent is not in the trace (the roots, or orphans while spans arrive). */
-function rootServices(entry: Entry): string[] {
-  const roots = entry.spans.filter((span) => span.parentSpanId === '' || !entry.spanIds.has(span.parentSpanId));
-  return roots.map((span) => span.serviceName);
-}
 
 function spanMatches(span: StoredSpan, query: TraceQuery): boolean {
   if (query.service !== undefined && span.serviceName !== query.service) return false;

@@ -1,7 +1,8 @@
 /**
  * Services of the recovery sweeper: the local stack's sweepOrders function and
- * `npm run sweep` (order-sweeper). A pass with nothing to do is a trace of its own every
- * few seconds; the list hides traces rooted there unless its switch is on.
+ * `npm run sweep` (order-sweeper). Every pass is a trace of its own, every few seconds;
+ * the list hides traces made only of their spans unless its switch is on (an order the
+ * sweeper republished has processOrder's spans too, so it stays listed).
  */
 export const SWEEPER_SERVICES: readonly string[] = ['sweepOrders', 'order-sweeper'];
 
@@ -323,7 +324,7 @@ export const VIEWER_HTML = `<!doctype html>
     if (service) q.set('service', service);
     if (params.get('minDuration')) q.set('minDuration', params.get('minDuration'));
     if (params.get('tagText')) q.set('tag', tagParam(params.get('tagText')));
-    if (!showSweeper) SWEEPER_SERVICES.forEach(function (name) { q.append('hideRootService', name); });
+    if (!showSweeper) SWEEPER_SERVICES.forEach(function (name) { q.append('hideService', name); });
     getJson('/api/traces?' + q.toString()).then(function (res) {
       if (res.data.length) chart.appendChild(scatter(res.data));
       var total = res.total, shown = res.data.length;

@@ -1,9 +1,9 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { Timestamp } from '@google-cloud/firestore';
+import { FieldValue, Timestamp } from '@google-cloud/firestore';
 import type { DocumentData, Firestore } from '@google-cloud/firestore';
 import { DependencyError, PoisonMessageError } from '../errors';
 import type { Order } from '../order';
-import type { CreateResult, MarkProcessedResult, OrderStore } from '../orderStore';
+import type { CreateResult, MarkProcessedResult, OrderStore, OrderTrace } from '../orderStore';
 import { ORDERS_TRACER_NAME } from '../ordersTracer';
 import { withDeadline } from '../withDeadline';
 
@@ -50,9 +50,12 @@ export class FirestoreOrderStore implements OrderStore {
     });
   }
 
-  markPublished(orderId: string, messageId: string | undefined, publishedAt: Date): Promise<void> {
+  markPublished(orderId: string, messageId: string | undefined, publishedAt: Date, adoptedTrace?: OrderTrace): Promise<void> {
     return this.traced('mark_published', orderId, async () => {
-      await this.doc(orderId).update({ published: true, publishedAt, ...(messageId ? { messageId } : {}), updatedAt: publishedAt });
+      const trace = adoptedTrace
+        ? { traceId: adoptedTrace.traceId, traceparent: adoptedTrace.traceparent, tracestate: adoptedTrace.tracestate ?? FieldValue.delete() }
+        : {};
+      await this.doc(orderId).update({ published: true, publishedAt, ...(messageId ? { messageId } : {}), ...trace, updatedAt: publishedAt });
     });
   }
 

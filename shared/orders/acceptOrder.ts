@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { context, trace } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import type { Link } from '@opentelemetry/api';
 import { DependencyError, ValidationError } from '../errors';
-import type { CreateResult } from '../orderStore';
+import type { CreateResult, OrderTrace } from '../orderStore';
 import type { Order } from '../order';
 import type { OrderPublisher } from '../orderPublisher';
 import type { OrderStore } from '../orderStore';
@@ -11,7 +11,7 @@ import type { Logger } from 'cloud-functions-otel-tracing';
 import { IdempotencyConflictError, OrderInFlightError, OrderNotPublishedError, OrderOutcomeUnknownError } from './acceptErrors';
 import { orderIdForKey } from './idempotencyKey';
 import { orderFingerprint } from './orderFingerprint';
-import { captureTraceContext, orderTraceContext } from './orderTraceContext';
+import { adoptableTrace, captureTraceContext, linkToStoredContext, orderTraceContext } from './orderTraceContext';
 import { publishAndMark } from './publishAndMark';
 
 export interface AcceptOrderDeps {
@@ -110,12 +110,20 @@ async function resolveRepeat(candidate: Order, deps: AcceptOrderDeps): Promise<A
     }
     const age = deps.now().getTime() - Date.parse(existing.createdAt);
     if (existing.publishFailedAt !== undefined || age >= deps.inFlightMs) {
-      // The first request gave up (or died): this one publishes it, in the order's own trace,
-      // linked to this request. Two retries doing so at once send two messages, which
-      // processOrder's idempotent markProcessed turns into one effect.
-      const current = trace.getSpanContext(context.active());
-      const links: Link[] = current ? [{ context: current, attributes: { 'orders.link.kind': 'completed-by' } }] : [];
-      const messageId = await context.with(orderTraceContext(existing, context.active()), () => publishOrKeep(existing, deps, links));
+      // The first request gave up or died. If it died, its spans were never exported, so
+      // spans hung under its stored context would make a trace with no root: this request
+      // publishes under its own live span instead, links to the stored context, and records
+      // its own trace as the order's, so this 202 and every later replay name a trace with
+      // exactly one root (docs/recovery.md, "Traces of recovered orders"). Two retries doing
+      // so at once send two messages, which processOrder's idempotent markProcessed turns
+      // into one effect.
+      const adopted = adoptableTrace(context.active());
+      if (adopted) {
+        const messageId = await publishOrKeep(existing, deps, linkToStoredContext(existing, 'accepted-by'), adopted);
+        return { orderId: existing.orderId, traceId: adopted.traceId, messageId, outcome: 'completed' };
+      }
+      // Tracing off: no spans to place; the order keeps the trace id it was stored with.
+      const messageId = await context.with(orderTraceContext(existing, context.active()), () => publishOrKeep(existing, deps));
       return { orderId: existing.orderId, traceId: existing.traceId, messageId, outcome: 'completed' };
     }
     if (poll + 1 >= polls) throw new OrderInFlightError(candidate.orderId);
@@ -124,9 +132,9 @@ async function resolveRepeat(candidate: Order, deps: AcceptOrderDeps): Promise<A
 }
 
 /** publishAndMark; on failure the order stays stored (flagged for an immediate retry) and OrderNotPublishedError says so. */
-async function publishOrKeep(order: Order, deps: AcceptOrderDeps, links: Link[] = []): Promise<string> {
+async function publishOrKeep(order: Order, deps: AcceptOrderDeps, links: Link[] = [], adoptTrace?: OrderTrace): Promise<string> {
   try {
-    return await publishAndMark(order, deps, { links });
+    return await publishAndMark(order, deps, { links, ...(adoptTrace ? { adoptTrace } : {}) });
   } catch (error) {
     await deps.store.markPublishFailed(order.orderId, deps.now()).catch((markError: unknown) => {
       deps.log.warn('could not flag the failed publish; a retry waits until the order is no longer in flight', { orderId: order.orderId, error: markError });

@@ -1,5 +1,6 @@
-import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import type { Context } from '@opentelemetry/api';
+import { ROOT_CONTEXT, isSpanContextValid, trace } from '@opentelemetry/api';
+import type { Context, Link } from '@opentelemetry/api';
+import type { OrderTrace } from '../orderStore';
 import { extractFromAttributes, injectIntoAttributes } from 'cloud-functions-otel-tracing/internal/messageContext';
 
 // Stored as W3C trace context, the same fields a message carries: the stored context is
@@ -18,6 +19,27 @@ export function captureTraceContext(ctx: Context): StoredTraceContext {
     ...(traceparent ? { traceparent } : {}),
     ...(tracestate ? { tracestate } : {}),
   };
+}
+
+/**
+ * The trace that the active span of `ctx` owns, to record as an order's when that span
+ * publishes an order an earlier request stored; undefined when tracing is off.
+ */
+export function adoptableTrace(ctx: Context): OrderTrace | undefined {
+  const span = trace.getSpanContext(ctx);
+  const { traceparent, tracestate } = captureTraceContext(ctx);
+  if (!span || !isSpanContextValid(span) || !traceparent) return undefined;
+  return { traceId: span.traceId, traceparent, ...(tracestate ? { tracestate } : {}) };
+}
+
+/**
+ * A link to the span that stored the order (the request that accepted it), for whoever
+ * completes it later: that span may never have been exported (its process was killed), so
+ * it is a link, never a parent. None when the stored context is missing or garbled.
+ */
+export function linkToStoredContext(stored: StoredTraceContext, kind: string): Link[] {
+  const spanContext = extractFromAttributes({ traceparent: stored.traceparent, tracestate: stored.tracestate });
+  return spanContext ? [{ context: spanContext, attributes: { 'orders.link.kind': kind } }] : [];
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Order } from '../order';
 import { toOrderMessage } from '../order';
 import type { OrderPublisher, PublishOptions } from '../orderPublisher';
-import type { OrderStore } from '../orderStore';
+import type { OrderStore, OrderTrace } from '../orderStore';
 import type { Logger } from 'cloud-functions-otel-tracing';
 
 export interface PublishAndMarkDeps {
@@ -18,10 +18,15 @@ export interface PublishAndMarkDeps {
  * needs; the sweeper will publish it once more, and processOrder's markProcessed is
  * idempotent, so the duplicate message has no effect. Resolves to the message id.
  */
-export async function publishAndMark(order: Order, deps: PublishAndMarkDeps, options: PublishOptions = {}): Promise<string> {
-  const messageId = await deps.publisher.publish(toOrderMessage(order), options);
+export interface PublishAndMarkOptions extends PublishOptions {
+  /** The publisher's own trace, recorded as the order's with the publish (see OrderStore.markPublished). */
+  readonly adoptTrace?: OrderTrace;
+}
+
+export async function publishAndMark(order: Order, deps: PublishAndMarkDeps, options: PublishAndMarkOptions = {}): Promise<string> {
+  const messageId = await deps.publisher.publish(toOrderMessage(order), options.links ? { links: options.links } : {});
   try {
-    await deps.store.markPublished(order.orderId, messageId, deps.now());
+    await deps.store.markPublished(order.orderId, messageId, deps.now(), options.adoptTrace);
   } catch (error) {
     deps.log.warn('order published but not recorded as published; the sweeper will publish it again (harmless)', {
       orderId: order.orderId,

@@ -1,9 +1,11 @@
-import { ROOT_CONTEXT, context } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import type { Link } from '@opentelemetry/api';
 import type { Order } from '../order';
 import type { OrderPublisher } from '../orderPublisher';
 import type { OrderStore } from '../orderStore';
 import type { Logger } from 'cloud-functions-otel-tracing';
-import { orderTraceContext } from './orderTraceContext';
+import { ORDERS_TRACER_NAME } from '../ordersTracer';
+import { adoptableTrace, linkToStoredContext, orderTraceContext } from './orderTraceContext';
 import { publishAndMark } from './publishAndMark';
 
 export interface RepublishPendingDeps {
@@ -35,10 +37,12 @@ export interface RepublishResult {
 /**
  * The recovery path of the outbox: publishes orders that were stored but never recorded
  * as published (the publish failed and no retry came, or the instance died between the
- * steps), each as a child of the span that accepted it, so processOrder joins the
- * order's original trace. A message that did go out before (only its record failed)
- * is sent again; processOrder's idempotent markProcessed makes that harmless.
- * One order's failure does not stop the others.
+ * steps). The request that accepted such an order may have died before exporting a span,
+ * so its stored context is no parent to hang spans under (the trace would have no root):
+ * each order gets a root span of its own, `republish order`, linked to that stored context
+ * and to the sweep pass, and that span's trace becomes the order's (processOrder joins it).
+ * A message that did go out before (only its record failed) is sent again; processOrder's
+ * idempotent markProcessed makes that harmless. One order's failure does not stop the others.
  */
 export async function republishPending(
   deps: RepublishPendingDeps,
@@ -59,7 +63,7 @@ export async function republishPending(
       continue;
     }
     try {
-      const messageId = await context.with(orderTraceContext(order, ROOT_CONTEXT), () => publishAndMark(order, deps));
+      const messageId = await republishInOwnTrace(order, deps);
       result.republished.push(order.orderId);
       deps.log.info('pending order republished', { orderId: order.orderId, messageId });
       onOrder(order.orderId, 'republished');
@@ -70,6 +74,26 @@ export async function republishPending(
     }
   }
   return result;
+}
+
+function republishInOwnTrace(order: Order, deps: RepublishPendingDeps): Promise<string> {
+  const pass = trace.getSpanContext(context.active());
+  const links: Link[] = [...linkToStoredContext(order, 'accepted-by'), ...(pass ? [{ context: pass, attributes: { 'orders.link.kind': 'sweep-pass' } }] : [])];
+  return trace.getTracer(ORDERS_TRACER_NAME).startActiveSpan(
+    'republish order',
+    { root: true, kind: SpanKind.INTERNAL, links, attributes: { 'orders.order_id': order.orderId } },
+    async (span) => {
+      try {
+        const adoptTrace = adoptableTrace(context.active());
+        return await publishAndMark(order, deps, adoptTrace ? { adoptTrace } : {});
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 async function recordOnly(

@@ -223,28 +223,34 @@ test('publish fails for real: 503 with the orderId, the order is kept; a retry w
 
   await subscribe('orders-late-topic');
   const retried = await request(server).post('/').set('Idempotency-Key', key).send(ORDER).expect(202);
-  assert.deepEqual(retried.body, { orderId: failed.body.orderId, traceId: '6'.repeat(32) }, 'the order keeps its first trace');
+  const completedTrace = retried.body.traceId as string;
+  assert.equal(retried.body.orderId, failed.body.orderId);
+  assert.notEqual(completedTrace, '6'.repeat(32), 'the completing request names its own trace');
   const messages = await messagesFor('orders-late-topic', failed.body.orderId);
   assert.equal(messages.length, 1);
   assert.equal((await orderDoc(failed.body.orderId))?.published, true);
-  await request(server).post('/').set('Idempotency-Key', key).send(ORDER).expect(202);
+  assert.equal((await orderDoc(failed.body.orderId))?.traceId, completedTrace, 'the order now lives in the completing trace');
+  const replay = await request(server).post('/').set('Idempotency-Key', key).send(ORDER).expect(202);
+  assert.equal(replay.body.traceId, completedTrace, 'a later repeat names the same trace');
   assert.equal((await messagesFor('orders-late-topic', failed.body.orderId)).length, 1, 'a later repeat sends nothing');
 
   const firstServer = spansOf('6'.repeat(32)).find((span) => span.kind === SpanKind.SERVER && span.attributes['http.response.status_code'] === 503)!;
-  const completing = spansOf('6'.repeat(32)).filter((span) => span.kind === SpanKind.PRODUCER && span.status.code !== 2);
-  assert.equal(completing.length, 1, 'the retry published in the order\'s first trace');
-  assert.equal(completing[0]!.parentSpanContext?.spanId, firstServer.spanContext().spanId);
-  assert.equal(completing[0]!.links[0]?.attributes?.['orders.link.kind'], 'completed-by', 'linked to the retrying request');
-  assert.equal(messages[0]!.attributes.traceparent, `00-${'6'.repeat(32)}-${completing[0]!.spanContext().spanId}-01`);
+  const retryServer = spansOf(completedTrace).find((span) => span.kind === SpanKind.SERVER)!;
+  const completing = spansOf(completedTrace).filter((span) => span.kind === SpanKind.PRODUCER);
+  assert.equal(completing.length, 1, 'the retry published in its own trace');
+  assert.equal(completing[0]!.parentSpanContext?.spanId, retryServer.spanContext().spanId);
+  assert.equal(completing[0]!.links[0]?.attributes?.['orders.link.kind'], 'accepted-by', 'linked to the request that stored the order');
+  assert.equal(completing[0]!.links[0]?.context.spanId, firstServer.spanContext().spanId);
+  assert.equal(messages[0]!.attributes.traceparent, `00-${completedTrace}-${completing[0]!.spanContext().spanId}-01`);
 
   await push(messages[0]!, 'orders-late-topic').expect(204);
   await push(messages[0]!, 'orders-late-topic').expect(204);
-  const consumers = spansOf('6'.repeat(32)).filter((s) => s.kind === SpanKind.CONSUMER);
+  const consumers = spansOf(completedTrace).filter((s) => s.kind === SpanKind.CONSUMER);
   assert.deepEqual(consumers.map((s) => s.attributes['orders.result']), ['processed', 'already-processed']);
   assert.equal((await orderDoc(failed.body.orderId))?.status, 'processed');
 });
 
-test('without a key a failed publish is kept for the sweeper, which publishes it in the original trace', async () => {
+test('without a key a failed publish is kept for the sweeper, which publishes it in a trace of its own linked to the original', async () => {
   const { server, deps } = createOrderPublishingTo('createOrderForSweeper', 'orders-swept');
   const clientTrace = '7'.repeat(32);
   const failed = await request(server).post('/').set('traceparent', `00-${clientTrace}-${CLIENT_SPAN_ID}-01`).send(ORDER).expect(503);
@@ -270,16 +276,94 @@ test('without a key a failed publish is kept for the sweeper, which publishes it
   assert.deepEqual(JSON.parse(message.data.toString()), { orderId: failed.body.orderId, customerId: 'c-1', total: 19, currency: 'EUR', itemCount: 2 });
 
   await tracing.flush();
-  const producer = spansOf(clientTrace).find((s) => s.kind === SpanKind.PRODUCER && s.status.code !== 2)!;
-  assert.ok(producer, "the sweeper's PRODUCER span is in the order's trace");
-  assert.equal(producer.parentSpanContext?.spanId, originalServer.spanContext().spanId, 'a child of the request that accepted the order');
-  assert.equal(message.attributes.traceparent, `00-${clientTrace}-${producer.spanContext().spanId}-01`);
+  const sweptTrace = (await orderDoc(failed.body.orderId))?.traceId as string;
+  assert.notEqual(sweptTrace, clientTrace);
+  const [root] = rootsOf(sweptTrace);
+  assert.equal(root?.name, 'republish order');
+  assert.deepEqual(root?.links.map((l) => [l.context.spanId, l.attributes?.['orders.link.kind']]), [[originalServer.spanContext().spanId, 'accepted-by']]);
+  const producer = spansOf(sweptTrace).find((s) => s.kind === SpanKind.PRODUCER)!;
+  assert.equal(producer.parentSpanContext?.spanId, root?.spanContext().spanId, "a child of the sweeper's span for the order");
+  assert.equal(message.attributes.traceparent, `00-${sweptTrace}-${producer.spanContext().spanId}-01`);
 
   await push(message, 'orders-swept').expect(204);
-  const consumer = spansOf(clientTrace).find((s) => s.kind === SpanKind.CONSUMER)!;
+  const consumer = spansOf(sweptTrace).find((s) => s.kind === SpanKind.CONSUMER)!;
   assert.equal(consumer.parentSpanContext?.spanId, producer.spanContext().spanId, 'processOrder joins the original trace');
   assert.equal(consumer.attributes['orders.result'], 'processed');
   assert.equal((await republishPending(deps, { olderThanMs: 0, limit: 1000, dryRun: false })).republished.includes(failed.body.orderId), false);
+});
+
+/** Spans of the trace with no parent in it: the root, and any span whose parent never arrived. */
+function rootsOf(traceId: string): ReadableSpan[] {
+  const spans = spansOf(traceId);
+  const ids = new Set(spans.map((s) => s.spanContext().spanId));
+  return spans.filter((s) => !s.parentSpanContext || !ids.has(s.parentSpanContext.spanId));
+}
+
+/**
+ * The first request stored the order and was killed before publishing: its spans were
+ * never exported, so the stored traceparent names a span no collector will ever see.
+ * A document like that, written straight to Firestore, stands in for the crash.
+ */
+async function storeOrderOfDeadRequest(options: { key?: string; createdAgoMs: number }): Promise<{ orderId: string; deadTrace: string; deadSpan: string }> {
+  const { orderIdForKey } = require('../../shared/orders/idempotencyKey') as typeof import('../../shared/orders/idempotencyKey');
+  const { orderFingerprint } = require('../../shared/orders/orderFingerprint') as typeof import('../../shared/orders/orderFingerprint');
+  const { parseOrderInput } = require('../../shared/orderSchema') as typeof import('../../shared/orderSchema');
+  const parsed = parseOrderInput(ORDER);
+  assert.ok(parsed.ok);
+  const orderId = options.key ? orderIdForKey(options.key) : `dead-${process.pid}-${++keyCounter}`;
+  const deadTrace = `${keyCounter}`.padStart(8, '0') + 'dead'.repeat(6);
+  const deadSpan = 'deadbeef' + `${keyCounter}`.padStart(8, '0');
+  await db.collection('orders').doc(orderId).create({
+    orderId, customerId: ORDER.customerId, items: ORDER.items, currency: ORDER.currency, status: 'received', total: 19, itemCount: 2,
+    createdAt: new Date(Date.now() - options.createdAgoMs), traceId: deadTrace, fingerprint: orderFingerprint(parsed.value),
+    keyed: options.key !== undefined, traceparent: `00-${deadTrace}-${deadSpan}-01`, published: false,
+  });
+  return { orderId, deadTrace, deadSpan };
+}
+
+test('an order whose first request was killed between create and publish: the completing retry\'s trace has exactly one root', async () => {
+  const key = newKey();
+  // Older than the in-flight window (IDEMPOTENCY_IN_FLIGHT_MS, 30 s by default): abandoned.
+  const dead = await storeOrderOfDeadRequest({ key, createdAgoMs: 120_000 });
+  const retried = await request(createOrder).post('/').set('Idempotency-Key', key).send(ORDER).expect(202);
+  assert.equal(retried.body.orderId, dead.orderId);
+  const [message] = await messagesFor('orders', dead.orderId);
+  assert.ok(message);
+  await push(message, 'orders').expect(204);
+  await tracing.flush();
+  const traceId = retried.body.traceId as string;
+  assert.notEqual(traceId, dead.deadTrace, 'the 202 does not name the dead request\'s trace');
+  const roots = rootsOf(traceId);
+  // The test's own request is traced too (HTTP instrumentation): its CLIENT span is the root, the completing request's SERVER span its child.
+  assert.equal(roots.length, 1, `exactly one root, got ${roots.map((r) => r.name).join(', ')}`);
+  const server = spansOf(traceId).find((s) => s.kind === SpanKind.SERVER);
+  assert.ok(server && [roots[0]!.spanContext().spanId, undefined].includes(server.parentSpanContext?.spanId));
+  const kinds = new Set(spansOf(traceId).map((s) => s.kind));
+  assert.ok(kinds.has(SpanKind.PRODUCER) && kinds.has(SpanKind.CONSUMER), 'the publish and the processing are in it');
+  const producer = spansOf(traceId).find((s) => s.kind === SpanKind.PRODUCER)!;
+  assert.equal(producer.links[0]?.context.spanId, dead.deadSpan, 'linked to the dead request\'s span');
+  assert.equal(spansOf(dead.deadTrace).length, 0, 'nothing hangs under the span that was never exported');
+  assert.equal((await orderDoc(dead.orderId))?.traceId, traceId);
+  assert.equal((await request(createOrder).post('/').set('Idempotency-Key', key).send(ORDER).expect(202)).body.traceId, traceId);
+});
+
+test('an order whose first request was killed between create and publish: the sweeper\'s trace for it has exactly one root', async () => {
+  const dead = await storeOrderOfDeadRequest({ createdAgoMs: 120_000 });
+  const { createDependencies } = require('../../functions/dependencies') as typeof import('../../functions/dependencies');
+  const { loadConfig } = require('../../shared/config') as typeof import('../../shared/config');
+  const { republishPending } = require('../../shared/orders/republishPending') as typeof import('../../shared/orders/republishPending');
+  const swept = await republishPending(createDependencies(loadConfig(process.env)), { olderThanMs: 60_000, limit: 1000, dryRun: false });
+  assert.ok(swept.republished.includes(dead.orderId));
+  const [message] = await messagesFor('orders', dead.orderId);
+  assert.ok(message);
+  await push(message, 'orders').expect(204);
+  await tracing.flush();
+  const traceId = (await orderDoc(dead.orderId))?.traceId as string;
+  assert.notEqual(traceId, dead.deadTrace);
+  assert.deepEqual(rootsOf(traceId).map((s) => s.name), ['republish order'], 'exactly one root: the sweeper\'s span for this order');
+  assert.equal(rootsOf(traceId)[0]!.links[0]?.context.spanId, dead.deadSpan);
+  assert.ok(spansOf(traceId).some((s) => s.kind === SpanKind.CONSUMER && s.attributes['orders.result'] === 'processed'));
+  assert.equal(spansOf(dead.deadTrace).length, 0);
 });
 
 /** Every attribute key and value of these spans, flattened for scanning. */

@@ -1,6 +1,6 @@
 import { PoisonMessageError } from '../../shared/errors';
 import type { Order } from '../../shared/order';
-import type { CreateResult, MarkProcessedResult, OrderStore } from '../../shared/orderStore';
+import type { CreateResult, MarkProcessedResult, OrderStore, OrderTrace } from '../../shared/orderStore';
 
 /**
  * An in-memory OrderStore with Firestore's semantics where they matter (create() is a
@@ -21,8 +21,8 @@ export class InMemoryOrderStore implements OrderStore {
     return this.docs.get(orderId);
   }
 
-  async markPublished(orderId: string, messageId: string | undefined, publishedAt: Date): Promise<void> {
-    this.update(orderId, { published: true, publishedAt: publishedAt.toISOString(), ...(messageId ? { messageId } : {}) });
+  async markPublished(orderId: string, messageId: string | undefined, publishedAt: Date, adoptedTrace?: OrderTrace): Promise<void> {
+    this.update(orderId, { published: true, publishedAt: publishedAt.toISOString(), ...(messageId ? { messageId } : {}), ...(adoptedTrace ? { tracestate: undefined, ...adoptedTrace } : {}) });
   }
 
   async markPublishFailed(orderId: string, failedAt: Date): Promise<void> {

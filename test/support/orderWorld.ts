@@ -64,7 +64,7 @@ export class OrderWorld {
     const store: OrderStore = {
       create: (order) => gate('create', () => real.create(order)),
       get: (orderId) => gate('get', () => real.get(orderId)),
-      markPublished: (orderId, messageId, at) => gate('markPublished', () => real.markPublished(orderId, messageId, at)),
+      markPublished: (orderId, messageId, at, adopted) => gate('markPublished', () => real.markPublished(orderId, messageId, at, adopted)),
       markPublishFailed: (orderId, at) => gate('markPublishFailed', () => real.markPublishFailed(orderId, at)),
       listUnpublished: (before, limit) => real.listUnpublished(before, limit),
       listStuck: (before, limit) => real.listStuck(before, limit),

@@ -25,10 +25,10 @@ void describe('parseTraceQuery', () => {
     assert.equal(lookback.query.startMicros, NOW - 2 * 86_400_000_000);
   });
 
-  void it('reads the services whose root-only traces are hidden', () => {
-    const parsed = parseTraceQuery(new URLSearchParams('hideRootService=a&hideRootService=b&hideRootService='), NOW);
+  void it('reads the services whose own traces are hidden', () => {
+    const parsed = parseTraceQuery(new URLSearchParams('hideService=a&hideService=b&hideService='), NOW);
     assert.ok(parsed.ok);
-    assert.deepEqual(parsed.query.hiddenRootServices, ['a', 'b']);
+    assert.deepEqual(parsed.query.hiddenServices, ['a', 'b']);
   });
 
   void it('reads the viewer\'s paging and sort', () => {

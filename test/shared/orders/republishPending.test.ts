@@ -2,6 +2,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { context, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Order } from '../../../shared/order';
 import { republishPending } from '../../../shared/orders/republishPending';
@@ -11,8 +12,9 @@ const ORIGINAL_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const ORIGINAL_SPAN = '00f067aa0ba902b7';
 const T0 = Date.parse('2026-11-25T00:00:00Z');
 
-// A context manager, so context.with() really carries the stored context to the publisher.
-before(() => void new NodeTracerProvider().register());
+const exporter = new InMemorySpanExporter();
+// A context manager, so context.with() really carries the context to the publisher; spans recorded.
+before(() => void new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).register());
 
 function order(orderId: string, createdAtMs: number, fields: Partial<Order> = {}): Order {
   return {
@@ -40,17 +42,25 @@ function seeded(...orders: Order[]): OrderWorld {
   return world;
 }
 
-test('publishes unpublished orders older than the grace period, each as a child of the span that accepted it', async () => {
+test('publishes unpublished orders older than the grace period, each under a root span of its own linked to the span that accepted it', async () => {
+  exporter.reset();
   const world = seeded(order('old', T0), order('young', T0 + 119_000), order('done', T0, { published: true, messageId: 'm-0' }));
   const ambient = trace.wrapSpanContext({ traceId: 'f'.repeat(32), spanId: 'e'.repeat(16), traceFlags: 1 });
-  // The sweep's own ambient context must not become the parent.
+  // Neither the sweep's own context nor the stored one (its span may never have been exported) becomes the parent.
   const result = await context.with(trace.setSpan(context.active(), ambient), () =>
     republishPending(world.attempt(), { olderThanMs: 60_000, limit: 10, dryRun: false }),
   );
   assert.deepEqual(result, { found: 1, republished: ['old'], recordedOnly: [], failed: [] });
   assert.deepEqual(world.sent.map((s) => s.message.orderId), ['old']);
-  assert.equal(world.sent[0]!.parent?.traceId, ORIGINAL_TRACE);
-  assert.equal(world.sent[0]!.parent?.spanId, ORIGINAL_SPAN);
+  const [root, ...others] = exporter.getFinishedSpans();
+  assert.equal(others.length, 0);
+  assert.equal(root?.name, 'republish order');
+  assert.equal(root?.parentSpanContext, undefined, 'a root span');
+  assert.deepEqual(root?.links.map((l) => [l.context.spanId, l.attributes?.['orders.link.kind']]), [[ORIGINAL_SPAN, 'accepted-by'], ['e'.repeat(16), 'sweep-pass']]);
+  assert.equal(world.sent[0]!.parent?.spanId, root?.spanContext().spanId);
+  const stored = world.store.docs.get('old');
+  assert.equal(stored?.traceId, root?.spanContext().traceId, 'the order now lives in that trace');
+  assert.equal(stored?.traceparent, `00-${root?.spanContext().traceId}-${root?.spanContext().spanId}-01`);
   assert.equal(world.store.docs.get('old')?.published, true);
   assert.equal(world.store.docs.get('young')?.published, false);
 });
@@ -59,7 +69,10 @@ test('an order stored without trace context is published in a new trace, not the
   const world = seeded(order('untraced', T0, { traceparent: undefined }), order('garbled', T0 + 1, { traceparent: 'garbage' }));
   const ambient = trace.wrapSpanContext({ traceId: 'f'.repeat(32), spanId: 'e'.repeat(16), traceFlags: 1 });
   await context.with(trace.setSpan(context.active(), ambient), () => republishPending(world.attempt(), { olderThanMs: 60_000, limit: 10, dryRun: false }));
-  assert.deepEqual(world.sent.map((s) => [s.message.orderId, s.parent]), [['untraced', undefined], ['garbled', undefined]]);
+  assert.deepEqual(world.sent.map((s) => s.message.orderId), ['untraced', 'garbled']);
+  const traces = world.sent.map((s) => s.parent?.traceId);
+  assert.ok(traces.every((id) => id !== undefined && id !== 'f'.repeat(32) && id !== ORIGINAL_TRACE), traces.join());
+  assert.notEqual(traces[0], traces[1], 'one trace per order');
 });
 
 test('a dry run lists and changes nothing', async () => {
