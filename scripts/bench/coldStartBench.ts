@@ -8,21 +8,22 @@ import { startBenchStack } from './startBenchStack';
 import { timeToFirstAnswer } from './timeToFirstAnswer';
 import type { FirstAnswer } from './timeToFirstAnswer';
 
-type ColdVariant = 'traced' | 'untraced' | 'hello';
+type ColdVariant = 'traced' | 'untraced' | 'hello' | 'hello-zerocode';
 
 /**
  * Spawn → first 2xx of a POSTed order, for createOrder traced and untraced and for a
- * bare hello function (the floor), in rotating order so each variant sees the same
- * machine conditions. The emulators and collector of one traced stack serve all.
+ * bare hello function (the floor) untraced and traced in zero-code mode (the unmodified
+ * file under NODE_OPTIONS="--require <register>"), in rotating order so each variant sees
+ * the same machine conditions. The emulators and collector of one traced stack serve all.
  */
 export async function coldStartBench(runs: number, log: (line: string) => void = () => undefined): Promise<BenchResult> {
   const stack = await startBenchStack(true);
   const deps = defaultStackDeps();
-  const times: Record<ColdVariant, number[]> = { traced: [], untraced: [], hello: [] };
-  const cpu: Record<ColdVariant, number[]> = { traced: [], untraced: [], hello: [] };
+  const times: Record<ColdVariant, number[]> = { traced: [], untraced: [], hello: [], 'hello-zerocode': [] };
+  const cpu: Record<ColdVariant, number[]> = { traced: [], untraced: [], hello: [], 'hello-zerocode': [] };
   try {
     const base = functionEnv(process.env, stack.options, stack.urls);
-    const variants: ColdVariant[] = ['traced', 'untraced', 'hello'];
+    const variants: ColdVariant[] = ['traced', 'untraced', 'hello', 'hello-zerocode'];
     for (let run = 0; run < runs; run++) {
       const order = variants.map((_, i) => variants[(i + run) % variants.length]!);
       for (const variant of order) {
@@ -39,8 +40,12 @@ export async function coldStartBench(runs: number, log: (line: string) => void =
   const u = latencyStats(times.untraced);
   const h = latencyStats(times.hello);
   const tracedVsUntraced = ratio(t.p50, u.p50);
+  const z = latencyStats(times['hello-zerocode']);
+  const zeroCodeVsHello = ratio(z.p50, h.p50);
   const tCpu = latencyStats(cpu.traced);
   const uCpu = latencyStats(cpu.untraced);
+  const hCpu = latencyStats(cpu.hello);
+  const zCpu = latencyStats(cpu['hello-zerocode']);
   return {
     name: 'coldstart',
     figures: {
@@ -53,8 +58,11 @@ export async function coldStartBench(runs: number, log: (line: string) => void =
       'traced CPU ms to first answer, median': tCpu.p50,
       'untraced CPU ms to first answer, median': uCpu.p50,
       'traced/untraced CPU to first answer': ratio(tCpu.p50, uCpu.p50),
+      'hello zero-code median ms': z.p50,
+      'hello zero-code/hello': zeroCodeVsHello,
+      'hello zero-code/hello CPU to first answer': ratio(zCpu.p50, hCpu.p50),
     },
-    targets: [target('traced/untraced median', tracedVsUntraced, 'max', 1.1)],
+    targets: [target('traced/untraced median', tracedVsUntraced, 'max', 1.1), target('hello zero-code/hello median', zeroCodeVsHello, 'max', 1.1)],
     notes: [
       `${runs} spawns per variant, rotating order; time from spawn to the first 2xx answer to a POSTed order`,
       'CPU to first answer: what the process had used (all threads) when its first answer arrived; steadier than the wall clock on a shared machine',
@@ -63,12 +71,15 @@ export async function coldStartBench(runs: number, log: (line: string) => void =
 }
 
 function coldStart(variant: ColdVariant, base: NodeJS.ProcessEnv, ffMain: string, repoRoot: string): Promise<FirstAnswer> {
-  const source = variant === 'hello' ? path.join(repoRoot, 'scripts/bench/fixtures/hello.js') : repoRoot;
+  const hello = variant === 'hello' || variant === 'hello-zerocode';
+  const source = hello ? path.join(repoRoot, 'scripts/bench/fixtures/hello.js') : repoRoot;
+  // Zero-code: the same unmodified hello file, traced by the library's register entry alone.
+  const zeroCode = variant === 'hello-zerocode' ? { NODE_OPTIONS: `${base.NODE_OPTIONS ?? ''} --require ${path.join(repoRoot, 'dist/shared/tracing/register.js')}`.trim() } : {};
   return timeToFirstAnswer({
     name: variant,
     functionsFrameworkMain: ffMain,
-    args: [`--target=${variant === 'hello' ? 'hello' : 'createOrder'}`, `--source=${source}`],
-    env: { ...base, OTEL_SERVICE_NAME: 'createOrder', OTEL_SDK_DISABLED: variant === 'traced' ? 'false' : 'true' },
+    args: [`--target=${hello ? 'hello' : 'createOrder'}`, `--source=${source}`],
+    env: { ...base, ...zeroCode, OTEL_SERVICE_NAME: hello ? 'hello' : 'createOrder', OTEL_SDK_DISABLED: variant === 'traced' || variant === 'hello-zerocode' ? 'false' : 'true' },
     cwd: repoRoot,
     request: { headers: { 'content-type': 'application/json' }, body: orderBody(0) },
     timeoutMs: 30_000,
