@@ -74,7 +74,7 @@ function coldStart(variant: ColdVariant, base: NodeJS.ProcessEnv, ffMain: string
   const hello = variant === 'hello' || variant === 'hello-zerocode';
   const source = hello ? path.join(repoRoot, 'scripts/bench/fixtures/hello.js') : repoRoot;
   // Zero-code: the same unmodified hello file, traced by the library's register entry alone.
-  const zeroCode = variant === 'hello-zerocode' ? { NODE_OPTIONS: `${base.NODE_OPTIONS ?? ''} --require ${path.join(repoRoot, 'dist/shared/tracing/register.js')}`.trim() } : {};
+  const zeroCode = variant === 'hello-zerocode' ? { NODE_OPTIONS: `${base.NODE_OPTIONS ?? ''} --require ${require.resolve('cloud-functions-otel-tracing/register')}`.trim() } : {};
   return timeToFirstAnswer({
     name: variant,
     functionsFrameworkMain: ffMain,

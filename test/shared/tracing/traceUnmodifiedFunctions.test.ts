@@ -20,6 +20,7 @@ import { waitForHttp } from '../../../scripts/stack/waitForHttp';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const FUNCTIONS_FRAMEWORK = path.join(REPO_ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js');
+// The package's zero-code entry, as a user's NODE_OPTIONS names it.
 const REGISTER = require.resolve('cloud-functions-otel-tracing/register');
 const FIXTURES = path.join(REPO_ROOT, 'test/shared/tracing/fixtures/unmodified');
 const PROJECT = 'demo-zero-code';
