@@ -17,7 +17,7 @@ export interface TraceCheck {
   /** processOrder's `orders.result` tag (processed / already-processed / rejected). */
   readonly processResult: string | undefined;
   /** Each span's name and duration (ms), for the report's time per span name. */
-  readonly spanTimes?: readonly { readonly name: string; readonly ms: number }[];
+  readonly spanTimes?: readonly { readonly service: string; readonly name: string; readonly ms: number }[];
 }
 
 /**
@@ -83,7 +83,7 @@ export function checkTrace(trace: JaegerTraceLike | undefined, expected: TraceEx
     missing,
     endToEndMs: client && consumer ? (consumer.startTime + consumer.duration - client.startTime) / 1000 : undefined,
     processResult: typeof result === 'string' ? result : undefined,
-    spanTimes: trace.spans.map((span) => ({ name: span.operationName, ms: span.duration / 1000 })),
+    spanTimes: trace.spans.map((span) => ({ service: trace.processes?.[span.processID]?.serviceName ?? '', name: span.operationName, ms: span.duration / 1000 })),
   };
 }
 

@@ -19,6 +19,7 @@ h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em}
 table{border-collapse:collapse}th,td{padding:.25em .8em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
 th{font-weight:600;background:#f6f6f6}.ok{color:#186a18;font-weight:700}.bad{color:#b00020;font-weight:700}
 code,a{font-family:ui-monospace,monospace;font-size:12px}.bar{display:inline-block;height:6px;min-width:1px}a.api{color:#777}svg text{font:11px system-ui,sans-serif;fill:#444}
+.legend{font-size:12px;color:#555}.legend .bar{width:18px;margin:0 4px 1px 10px;vertical-align:middle}
 </style></head><body>
 <h1>Load test: <span class="${s.ok ? 'ok' : 'bad'}">${s.ok ? 'OK' : 'FAILED'}</span></h1>
 <p>${esc(s.target)} — started ${esc(s.startedAt)}, traces from <code>${esc(s.traces)}</code></p>
@@ -53,7 +54,7 @@ ${histogramSvg(s.latencyHistogram, 1000, 260, 'request latency histogram')}
 <h2>End-to-end latency</h2>
 <p><small>client span start → processOrder span end, from each trace</small></p>
 ${histogramSvg(s.endToEndHistogram, 1000, 260, 'end-to-end latency histogram')}
-<h2>Time per span name</h2>
+<h2>Time per span</h2>
 ${spanTable(s)}
 <h2>Slowest ${s.slowest.length} of ${s.accepted} accepted</h2>
 <table id="slowest"><tr><th>trace</th><th>order</th><th>latency ms</th><th>end-to-end ms</th><th>complete</th></tr>
@@ -104,13 +105,21 @@ export function histogramSvg(buckets: readonly HistogramBucket[], width = 1000, 
 ${bars}${labels}<text x="${width - 60}" y="${height - 2}">ms</text></svg>`;
 }
 
-/** p50/p99 per span name with a bar to scale, most total time first. */
+const P50_COLOR = '#4a7bd0';
+const P99_COLOR = '#d9822b';
+
+/**
+ * p50/p99 per service and span name with bars to scale, most total time first. The service
+ * column tells the load generator's `POST` (its client span) from createOrder's `POST /`.
+ */
 function spanTable(s: LoadSummary): string {
   if (s.spanTimes.length === 0) return '<p>no traces checked</p>';
   const max = Math.max(...s.spanTimes.map((t) => t.p99Ms), 0.001);
   const bar = (ms: number, color: string): string => `<span class="bar" style="width:${((ms / max) * 300).toFixed(0)}px;background:${color}"></span>`;
-  return `<table id="span-times"><tr><th>span name</th><th>count</th><th>p50 ms</th><th>p99 ms</th><th></th></tr>
-${s.spanTimes.map((t) => `<tr><td><code>${esc(t.name)}</code></td><td>${t.count}</td><td>${t.p50Ms.toFixed(1)}</td><td>${t.p99Ms.toFixed(1)}</td><td>${bar(t.p50Ms, '#4a7bd0')}<br>${bar(t.p99Ms, '#d9822b')}</td></tr>`).join('\n')}
+  const swatch = (color: string): string => `<span class="bar" style="background:${color}"></span>`;
+  return `<p class="legend" id="span-legend">bars to scale:${swatch(P50_COLOR)}p50 (upper)${swatch(P99_COLOR)}p99 (lower)</p>
+<table id="span-times"><tr><th>service</th><th>span name</th><th>count</th><th>p50 ms</th><th>p99 ms</th><th>p50 / p99</th></tr>
+${s.spanTimes.map((t) => `<tr><td>${esc(t.service || '?')}</td><td><code>${esc(t.name)}</code></td><td>${t.count}</td><td>${t.p50Ms.toFixed(1)}</td><td>${t.p99Ms.toFixed(1)}</td><td>${bar(t.p50Ms, P50_COLOR)}<br>${bar(t.p99Ms, P99_COLOR)}</td></tr>`).join('\n')}
 </table>`;
 }
 

@@ -49,7 +49,7 @@ test('a complete trace passes, with end-to-end time and the process result', () 
   assert.deepEqual({ ...check, spanTimes: undefined }, { complete: true, missing: [], endToEndMs: 40, processResult: 'processed', spanTimes: undefined });
   assert.deepEqual(
     check.spanTimes,
-    COMPLETE.spans.map((s) => ({ name: s.operationName, ms: s.duration / 1000 })),
+    COMPLETE.spans.map((s) => ({ service: COMPLETE.processes?.[s.processID]?.serviceName ?? '', name: s.operationName, ms: s.duration / 1000 })),
     'every span with its duration, for the report',
   );
 });

@@ -82,7 +82,7 @@ test('HTML report is self-contained: charts over time, both histograms, span tim
 
 test('slowest N, every failure, timeline and span times', () => {
   const results = [result(1, 10), result(2, 200), result(3, 30), result(4, 40, 'http 503')].map((r, i) => ({ ...r, startedAt: i * 1000 }));
-  const verifications = [1, 2, 3].map((i) => ({ ...verified(i, true), check: { ...verified(i, true).check, spanTimes: [{ name: 'POST /', ms: i * 10 }, { name: 'send orders', ms: 1 }] } }));
+  const verifications = [1, 2, 3].map((i) => ({ ...verified(i, true), check: { ...verified(i, true).check, spanTimes: [{ service: 'createOrder', name: 'POST /', ms: i * 10 }, { service: 'createOrder', name: 'send orders', ms: 1 }] } }));
   const s = summarizeLoad({ ...BASE, results, startedAt: 0, endedAt: 4000, verifications, maxErrorRate: 1, slowestCount: 2 });
   assert.deepEqual(s.slowest.map((o) => [o.orderId, o.latencyMs, o.endToEndMs]), [['o-2', 200, 102], ['o-3', 30, 103]]);
   assert.deepEqual(s.failures.map((f) => [f.index, f.error]), [[4, 'http 503']]);
@@ -93,6 +93,26 @@ test('slowest N, every failure, timeline and span times', () => {
   const tail = summarizeLoad({ ...BASE, results, startedAt: 0, endedAt: 4200, verifications, maxErrorRate: 1 }).timeline;
   assert.deepEqual(tail.map((p) => [p.atS, Math.round(p.answeredPerS * 100) / 100]), [[0, 1], [1, 1], [2, 1], [3, 0.83]], 'a 0.2 s tail joins the last interval');
   assert.deepEqual(s.endToEndHistogram.reduce((n, b) => n + b.count, 0), 3);
+});
+
+test('span times are per service and span name; the table names the service and its bars have a legend', () => {
+  const spanTimes = [
+    { service: 'load-generator', name: 'POST', ms: 30 },
+    { service: 'createOrder', name: 'POST /', ms: 20 },
+    { service: 'createOrder', name: 'POST', ms: 5 }, // an outgoing call that happens to share the client's name
+  ];
+  const verifications = [1, 2].map((i) => ({ ...verified(i, true), check: { ...verified(i, true).check, spanTimes } }));
+  const s = summarizeLoad({ ...BASE, verifications, maxErrorRate: 1 });
+  assert.deepEqual(s.spanTimes.map((t) => [t.service, t.name, t.count]), [['load-generator', 'POST', 2], ['createOrder', 'POST /', 2], ['createOrder', 'POST', 2]]);
+  const html = renderHtmlReport(s);
+  const table = /<table id="span-times">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+  assert.match(table, /<th>service<\/th><th>span name<\/th>/);
+  const rows = [...table.matchAll(/<tr><td>([^<]*)<\/td><td><code>([^<]*)<\/code>/g)].map((m) => [m[1], m[2]]);
+  assert.deepEqual(rows, [['load-generator', 'POST'], ['createOrder', 'POST /'], ['createOrder', 'POST']]);
+  const legend = /<p class="legend" id="span-legend">(.*?)<\/p>/.exec(html)?.[1] ?? '';
+  assert.match(legend, /background:#4a7bd0"><\/span>p50/);
+  assert.match(legend, /background:#d9822b"><\/span>p99/);
+  assert.match(table, /background:#4a7bd0"><\/span><br><span class="bar" style="width:\d+px;background:#d9822b"/, 'the bars use the legend\'s colours, p50 first');
 });
 
 test('HTML escapes what it prints', () => {
