@@ -17,6 +17,8 @@ export interface StackPorts {
   readonly otlpGrpc: number;
   readonly otlpHttp: number;
   readonly query: number;
+  /** The recovery sweeper function (the schedule's target). */
+  readonly sweep: number;
 }
 
 export interface StackOptions {
@@ -55,6 +57,7 @@ export const DEFAULT_STACK_PORTS: StackPorts = {
   otlpGrpc: 4317,
   otlpHttp: 4318,
   query: 16686,
+  sweep: 8082,
 };
 
 const PORT_FLAGS = {
@@ -65,6 +68,7 @@ const PORT_FLAGS = {
   'otlp-grpc-port': 'otlpGrpc',
   'otlp-http-port': 'otlpHttp',
   'query-port': 'query',
+  'sweep-port': 'sweep',
 } as const satisfies Record<string, keyof StackPorts>;
 
 /** Every port flag set to 0: a whole stack on free ports (tests, benchmarks). */
@@ -86,6 +90,9 @@ Options (0 = any free port):
   --otlp-grpc-port N    collector OTLP/gRPC port          (default 4317)
   --otlp-http-port N    collector OTLP/HTTP port          (default 4318)
   --query-port N        trace query API + viewer port     (default 16686)
+  --sweep-port N        recovery sweeper function port    (default 8082)
+  --host ADDR           address every part listens on    (default 127.0.0.1, the
+                        loopback; 0.0.0.0 exposes the stack to the network)
   --exporter KIND       otlp | console | none             (default otlp; console
                         prints each span as JSON in the function's output)
   --emulators WHICH     auto | google | bundled          (default auto: Google's
@@ -119,6 +126,7 @@ export function parseStackOptions(
     argv,
     {
       ...Object.fromEntries(Object.keys(PORT_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+      host: { type: 'string' },
       exporter: { type: 'string' },
       emulators: { type: 'string' },
       project: { type: 'string' },
@@ -153,7 +161,7 @@ export function parseStackOptions(
   const readyTimeoutMs = rawTimeout === undefined ? 30_000 : parsePositiveInt('--ready-timeout-ms', rawTimeout);
 
   return {
-    host: '127.0.0.1',
+    host: nonEmpty('--host', values.host as string | undefined) ?? '127.0.0.1',
     ports,
     exporter: exporter as StackExporter,
     emulators: emulators as EmulatorChoice,

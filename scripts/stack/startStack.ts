@@ -69,6 +69,8 @@ export interface StackDeps {
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+/** Preloaded into each function: functions-framework has no host option (see listenOnHost.ts). */
+const LISTEN_ON_HOST = path.join(__dirname, 'listenOnHost.js');
 
 export function defaultStackDeps(): StackDeps {
   return {
@@ -99,6 +101,8 @@ export function defaultStackDeps(): StackDeps {
 export async function startStack(options: StackOptions, overrides: Partial<StackDeps> = {}): Promise<Stack> {
   const deps: StackDeps = { ...defaultStackDeps(), ...overrides };
   const { host, ports } = options;
+  // Where this stack's clients connect: a wildcard bind (--host 0.0.0.0) is still reached on the loopback.
+  const local = connectHost(host);
   const started = Date.now();
   const services: Closable[] = [];
   // The functions: plain runs until they first answer (dying before that is a start-up
@@ -141,6 +145,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     { part: 'OTLP gRPC receiver', port: ports.otlpGrpc, hint: 'set --otlp-grpc-port' },
     { part: 'OTLP HTTP receiver', port: ports.otlpHttp, hint: 'set --otlp-http-port' },
     { part: 'trace query API', port: ports.query, hint: 'set --query-port' },
+    { part: 'recovery sweeper', port: ports.sweep, hint: 'set --sweep-port' },
   ];
   if (!options.pubsubEmulatorHost) {
     wanted.push({ part: 'Pub/Sub emulator', port: ports.pubsub, hint: 'set --pubsub-port or PUBSUB_EMULATOR_HOST' });
@@ -166,7 +171,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     services.push(emulator);
     // Its data lives in that process: a restart could not bring the orders back.
     void emulator.exited.then((exit) => partDied(`Google's ${kind} emulator (pid ${emulator.pid ?? '?'}) ${describeExit(exit)}`));
-    return emulator.address;
+    return `${local}:${emulator.port}`;
   };
 
   try {
@@ -197,30 +202,30 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
           ? startGoogle('firestore', ports.firestore)
           : deps.startFirestoreEmulator({ host, port: ports.firestore }).then((emulator) => {
               services.push(emulator);
-              return `${emulator.host}:${emulator.port}`;
+              return `${local}:${emulator.port}`;
             })),
       options.pubsubEmulatorHost ??
         (emulators.backend === 'google'
           ? startGoogle('pubsub', ports.pubsub)
           : deps.startPubSubEmulator({ host, port: ports.pubsub, log: (line) => deps.log(`[pubsub] ${line}`) }).then((emulator) => {
               services.push(emulator);
-              return `${emulator.host}:${emulator.port}`;
+              return `${local}:${emulator.port}`;
             })),
     ]));
 
     // functions-framework cannot report the port it got for --port=0, so pick one.
     const createPort = ports.createOrder || (await findFreePort(host));
     const processPort = ports.processOrder || (await findFreePort(host));
-    const otlpGrpc = `http://${collector.host}:${collector.grpcPort}`;
+    const otlpGrpc = `http://${local}:${collector.grpcPort}`;
     const urls: StackUrls = {
-      createOrder: `http://${host}:${createPort}/`,
-      processOrder: `http://${host}:${processPort}/`,
+      createOrder: `http://${local}:${createPort}/`,
+      processOrder: `http://${local}:${processPort}/`,
       pubsub,
       firestore,
       otlpGrpc,
-      otlpHttp: `http://${collector.host}:${collector.httpPort}`,
-      query: `http://${collector.host}:${collector.queryPort}`,
-      viewer: `http://${collector.host}:${collector.queryPort}/`,
+      otlpHttp: `http://${local}:${collector.httpPort}`,
+      query: `http://${local}:${collector.queryPort}`,
+      viewer: `http://${local}:${collector.queryPort}/`,
     };
 
     const { env, intervalMs: sweepIntervalMs } = localSweepEnv(functionEnv(deps.env, options, urls));
@@ -230,7 +235,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
           name: target,
           command: process.execPath,
           args: functionArgs(options.platform, { ...deps, target, port, source: deps.repoRoot, extra }),
-          env: { ...env, OTEL_SERVICE_NAME: target },
+          env: { ...env, OTEL_SERVICE_NAME: target, ...listenOn(host, env) },
           cwd: deps.repoRoot,
           log: deps.log,
         });
@@ -263,7 +268,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     const createOrder = spawnFunction('createOrder', createPort, []);
     const processOrder = spawnFunction('processOrder', processPort, ['--signature-type=cloudevent']);
     // The recovery sweeper, private: only the schedule below calls it, as Cloud Scheduler would.
-    const sweepUrl = `http://${host}:${await findFreePort(host)}/`;
+    const sweepUrl = `http://${local}:${ports.sweep || (await findFreePort(host))}/`;
     const sweepOrders = spawnFunction('sweepOrders', Number(new URL(sweepUrl).port), []);
 
     // robots.txt: functions-framework answers it without running the function, so
@@ -354,4 +359,18 @@ export function functionEnv(base: NodeJS.ProcessEnv, options: StackOptions, urls
   delete env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL;
   delete env.OTEL_EXPORTER_OTLP_PROTOCOL;
   return env;
+}
+
+/**
+ * What makes functions-framework, which has no host option, bind `host`: the
+ * listenOnHost preload, through NODE_OPTIONS so that it reaches the framework's process
+ * whether the stack starts it or a front end does (--platform cloud-run).
+ */
+function listenOn(host: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { LISTEN_HOST: host, NODE_OPTIONS: [env.NODE_OPTIONS, `--require "${LISTEN_ON_HOST}"`].filter(Boolean).join(' ') };
+}
+
+/** The address a client uses to reach a server bound to `host`: a wildcard is reached on the loopback. */
+export function connectHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
 }

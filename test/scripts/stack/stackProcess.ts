@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 
@@ -100,4 +101,39 @@ export async function portsStillListening(ports: readonly number[], timeoutMs: n
     if (listening.length === 0 || Date.now() >= deadline) return listening;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/**
+ * The local addresses on which something listens on `port`, from /proc/net/tcp and tcp6
+ * (read, not probed: no packet leaves the loopback): '127.0.0.1', '0.0.0.0', '::', ...
+ */
+export function listeningAddresses(port: number): string[] {
+  const found: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state !== '0A' || !local) continue; // 0A: LISTEN
+      const [hexIp, hexPort] = local.split(':');
+      if (!hexIp || Number.parseInt(hexPort ?? '', 16) !== port) continue;
+      found.push(hexIp.length === 8 ? ipv4(hexIp) : ipv6(hexIp));
+    }
+  }
+  return found;
+}
+
+// /proc prints each 32-bit word of an address in host (little-endian) byte order.
+function ipv4(hex: string): string {
+  return [3, 2, 1, 0].map((i) => Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.');
+}
+
+function ipv6(hex: string): string {
+  if (/^0{32}$/.test(hex)) return '::';
+  if (hex.startsWith('0000000000000000FFFF0000')) return `::ffff:${ipv4(hex.slice(24))}`;
+  return hex === '00000000000000000000000001000000' ? '::1' : hex;
 }
