@@ -49,7 +49,7 @@ async function spans(tracer: Tracer): Promise<void> {
 /** The bytes one invocation's spans make as an OTLP/HTTP protobuf request. */
 async function oneInvocationExport(): Promise<Uint8Array> {
   const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
-  const { ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer/build/src/trace/protobuf') as typeof import('@opentelemetry/otlp-transformer/build/src/trace/protobuf');
+  const { ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
   const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
   const { defaultResource, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   const exporter = new InMemorySpanExporter();

@@ -6,12 +6,11 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { GrpcClientInstrumentation } from 'cloud-functions-otel-tracing/internal/grpcClientInstrumentation';
 import { instrumentModules } from 'cloud-functions-otel-tracing/internal/instrumentModules';
 import { oneOf, runWorkerMain } from './runWorkerMain';
 
-/** untraced: no SDK; no-grpc-spans: SDK and context manager, grpc-js unpatched; then each instrumentation. */
-export const GRPC_VARIANTS = ['untraced', 'no-grpc-spans', 'ours', 'instrumentation-grpc'] as const;
+/** untraced: no SDK; no-grpc-spans: SDK and context manager, grpc-js unpatched; instrumentation-grpc: as the library runs it. */
+export const GRPC_VARIANTS = ['untraced', 'no-grpc-spans', 'instrumentation-grpc'] as const;
 export type GrpcVariant = (typeof GRPC_VARIANTS)[number];
 
 export interface GrpcCallTimings {
@@ -43,7 +42,6 @@ async function main(variant: GrpcVariant, iterations: number): Promise<void> {
     provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
     provider.register();
     tracer = provider.getTracer('grpc-bench');
-    if (variant === 'ours') instrumentModules(provider, () => [new GrpcClientInstrumentation({ enabled: false })]);
     if (variant === 'instrumentation-grpc') {
       const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof import('@opentelemetry/instrumentation-grpc');
       instrumentModules(provider, () => [new GrpcInstrumentation({ enabled: false })]);

@@ -3,7 +3,6 @@ import type { Attributes, Context, Tracer } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { GRPC_INSTRUMENTATION_NAME, GRPC_INSTRUMENTATION_VERSION } from 'cloud-functions-otel-tracing/internal/names';
 
 /**
  * The OTLP/protobuf export requests one order produces, as the functions send them:
@@ -21,7 +20,8 @@ export function orderExportRequests(orders: number): Uint8Array[] {
       spanProcessors: [new SimpleSpanProcessor(exporter)],
     });
     const tracer = provider.getTracer('traced-order-functions');
-    const grpcTracer = provider.getTracer(GRPC_INSTRUMENTATION_NAME, GRPC_INSTRUMENTATION_VERSION);
+    // The scope @opentelemetry/instrumentation-grpc records its spans under.
+    const grpcTracer = provider.getTracer('@opentelemetry/instrumentation-grpc', '0.223.0');
     for (let i = 0; i < orders; i++) {
       exporter.reset();
       if (service === 'createOrder') createOrderSpans(tracer, grpcTracer, i);
@@ -60,14 +60,12 @@ function createOrderSpans(tracer: Tracer, grpcTracer: Tracer, i: number): void {
     kind: SpanKind.SERVER,
     attributes: {
       'faas.trigger': 'http',
-      'faas.invocation_id': `inv-${i}`,
       'faas.invocation.id': `inv-${i}`,
       'http.request.method': 'POST',
       'http.route': '/',
       'url.path': '/',
       'url.scheme': 'http',
       'user_agent.original': 'node',
-      'client.address': '127.0.0.1',
       'faas.coldstart': false,
       'http.request.body.size': 96,
       'orders.idempotency.keyed': false,
@@ -94,7 +92,6 @@ function processOrderSpans(tracer: Tracer, grpcTracer: Tracer, i: number): void 
     kind: SpanKind.CONSUMER,
     attributes: {
       'faas.trigger': 'pubsub',
-      'faas.invocation_id': `ev-${i}`,
       'faas.invocation.id': `ev-${i}`,
       'cloudevents.event_id': `ev-${i}`,
       'cloudevents.event_type': 'google.cloud.pubsub.topic.v1.messagePublished',

@@ -40,8 +40,8 @@ are printed and written as JSON.
              --concurrency
   collector  the local collector's CPU to decode and store one order's spans (in process)
   exporters  client CPU of one export of an order's spans: OTLP http/protobuf, http/json, grpc
-  grpc       client CPU per Firestore call of our gRPC client instrumentation vs
-             @opentelemetry/instrumentation-grpc (fresh processes, Firestore emulator)
+  grpc       client CPU per Firestore call of @opentelemetry/instrumentation-grpc over the
+             SDK alone, and over untraced (fresh processes, Firestore emulator)
   flush      force-flush cost per invocation, sequential and 50 concurrent
   flushcpu   client CPU per invocation of the tracing library alone (fresh processes):
              untraced, unsampled, background, before-response, and one bare POST per

@@ -2,9 +2,6 @@
 
 /** The instrumentation scope of the spans the library starts (server and consumer spans). */
 export const TRACER_NAME = 'gcf-tracing';
-/** The instrumentation scope of the gRPC client spans (grpcClientInstrumentation.ts). */
-export const GRPC_INSTRUMENTATION_NAME = `${TRACER_NAME}/grpc`;
-export const GRPC_INSTRUMENTATION_VERSION = '1.0.0';
 /** Prefix of the attributes and context keys the library defines itself (no semantic convention covers them). */
 export const ATTRIBUTE_PREFIX = 'gcf_tracing.';
 /** `component` of the library's own log lines, and the prefix of its diagnostics. */

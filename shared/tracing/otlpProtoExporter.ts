@@ -16,8 +16,8 @@ const RETRY_BACKOFF_MS = 100;
  * Settings: `convertLegacyHttpOptions` of `@opentelemetry/otlp-exporter-base`, so the
  * standard variables mean what they mean for `@opentelemetry/exporter-trace-otlp-proto`
  * (OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, _HEADERS, _COMPRESSION, the TLS files).
- * Body: the trace serialiser of `@opentelemetry/otlp-transformer`, required by its path so
- * that the metrics and logs serialisers, and the SDKs they load, stay out of the cold start.
+ * Body: the trace serialiser of `@opentelemetry/otlp-transformer` (its public entry, which
+ * also loads the metrics and logs serialisers: docs/performance.md has the cold-start cost).
  *
  * Why not that package's transport: inside a function, where functions-framework's domain
  * and the context manager's AsyncLocalStorage make every promise and stream tick dearer,
@@ -33,7 +33,7 @@ export class OtlpProtoExporter implements SpanExporter {
   private readonly request: typeof import('node:http').request;
   private readonly timeoutMs: number;
   private readonly compression: string;
-  private readonly serializer: typeof import('@opentelemetry/otlp-transformer/build/src/trace/protobuf').ProtobufTraceSerializer;
+  private readonly serializer: typeof import('@opentelemetry/otlp-transformer').ProtobufTraceSerializer;
   private readonly settings: Promise<{ readonly agent: Agent; readonly headers: Record<string, string> }>;
   private stopped = false;
 
@@ -42,10 +42,15 @@ export class OtlpProtoExporter implements SpanExporter {
     const options = convertLegacyHttpOptions({ timeoutMillis }, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' });
     this.url = new URL(options.url);
     const transport = (this.url.protocol === 'https:' ? require('node:https') : require('node:http')) as typeof import('node:http');
-    this.request = unpatched(transport.request);
+    // Node's own `request`, taken now: startTracing builds the exporter before the HTTP
+    // instrumentation patches `http`, so exports skip its wrapper, which parsed each
+    // export's options, started a span (then suppressed: the exporter's traffic is never
+    // traced), copied the headers and entered a context: about 0.1 ms of CPU per export,
+    // which in the default flush mode is per invocation.
+    this.request = transport.request;
     this.timeoutMs = options.timeoutMillis;
     this.compression = options.compression;
-    this.serializer = (require('@opentelemetry/otlp-transformer/build/src/trace/protobuf') as typeof import('@opentelemetry/otlp-transformer/build/src/trace/protobuf')).ProtobufTraceSerializer;
+    this.serializer = (require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer')).ProtobufTraceSerializer;
     // Resolved once: the agent keeps the connection alive between exports.
     // The headers every export sends, built once; only Content-Length varies.
     const gzip = this.compression === 'gzip';
@@ -142,19 +147,6 @@ export class OtlpProtoExporter implements SpanExporter {
     request.on('error', (error: NodeJS.ErrnoException) => finish({ ok: false, retryable: RETRYABLE_ERRORS.has(error.code ?? ''), error }));
     request.end(payload);
   }
-}
-
-/**
- * `request` as Node made it, under any instrumentation's wrapper (shimmer, which every
- * OpenTelemetry instrumentation patches with, keeps the wrapped function on `__original`).
- * The HTTP instrumentation's wrapper would parse each export's options, start a span (then
- * suppressed: the exporter's traffic is never traced), copy the headers and enter a context,
- * about 0.1 ms of CPU per export, which in the default flush mode is per invocation.
- */
-function unpatched<F extends (...args: never[]) => unknown>(fn: F): F {
-  let original = fn as F & { __original?: F };
-  while (typeof original.__original === 'function') original = original.__original;
-  return original;
 }
 
 type PostOutcome = { readonly ok: true } | { readonly ok: false; readonly retryable: boolean; readonly retryAfterMs?: number | undefined; readonly error: Error };

@@ -41,8 +41,9 @@ export interface TracingOptions {
 
 // Our exporter's own RPCs (OTLP Export, Cloud Trace BatchWriteSpans) are never traced:
 // the processors already suppress tracing around export, this also covers a direct call.
-// Case-insensitive: the instrumentation matches the client's method key, which is
-// `export` for the OTLP exporter and `batchWriteSpans` for Google's generated client.
+// Case-insensitive: `@opentelemetry/instrumentation-grpc`'s `ignoreGrpcMethods` matches the
+// client's method key (`export`, `batchWriteSpans`) where it wraps client classes, and the
+// proto's method name (`Export`) where it wraps `Client.prototype.makeUnaryRequest`.
 // Left wrapped, every export paid for a (suppressed) span, a propagator inject and
 // extra headers, for nothing.
 export const EXPORTER_GRPC_METHODS = /^(Export|BatchWriteSpans)$/i;
@@ -54,12 +55,13 @@ const AUTH_HOSTS = new Set(['metadata.google.internal', '169.254.169.254', 'oaut
  * loaded: the gRPC patch must be in place before they build their gRPC clients.
  */
 export function startTracing(config: TracingConfig, options: TracingOptions = {}): Tracing {
+  // Built before the instrumentations patch `http`: the OTLP/HTTP exporter keeps Node's own request (otlpProtoExporter.ts).
   const processor = config.sdkDisabled ? undefined : createSpanProcessor(config, options.exporter);
   if (processor === undefined) return disabledTracing(config);
 
   const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
   const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
-  const { GrpcClientInstrumentation } = require('./grpcClientInstrumentation') as typeof import('./grpcClientInstrumentation');
+  const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof import('@opentelemetry/instrumentation-grpc');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
 
   const provider = new NodeTracerProvider({
@@ -76,8 +78,8 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
     propagator: new FallbackPropagator(new W3CTraceContextPropagator(), new CloudTraceContextReader()),
   });
   instrumentModules(provider, () => [
-    // enabled: false: instrumentModules() patches the modules itself (see there for why).
-    new GrpcClientInstrumentation({ enabled: false, ignoreMethods: EXPORTER_GRPC_METHODS }),
+    // enabled: false: instrumentModules() enables them with this provider (see there for why).
+    new GrpcInstrumentation({ enabled: false, ignoreGrpcMethods: [EXPORTER_GRPC_METHODS] }),
     new HttpInstrumentation({
       enabled: false,
       // Our function wrapper makes the server span itself, so it can end it and flush

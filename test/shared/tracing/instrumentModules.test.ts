@@ -1,21 +1,51 @@
 /**
- * The process-wide patches startTracing applies without a require hook
+ * The process-wide patches startTracing applies, and the one patch of another library it
+ * keeps: the require hook @opentelemetry/instrumentation installs is taken out again
  * (instrumentModules.ts). If an upgrade of an instrumentation or of grpc-js made a patch
  * land somewhere else, or not at all, the functions would silently lose their gRPC or
- * HTTP client spans: this test fails loudly instead.
+ * HTTP client spans; if an upgrade stopped installing the hook, the removal would be a
+ * no-op kept for nothing: this test fails loudly either way.
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Module from 'node:module';
+import { createRequire } from 'node:module';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { REQUIRE_HOOK_SUPPORTED_VERSIONS } from 'cloud-functions-otel-tracing/internal/instrumentModules';
 import { startTracing } from 'cloud-functions-otel-tracing/internal/startTracing';
 import { loadTracingConfig } from 'cloud-functions-otel-tracing/internal/tracingConfig';
 
-const requireBefore = (Module as unknown as { prototype: { require: unknown } }).prototype.require;
+const moduleProto = (Module as unknown as { prototype: { require: unknown } }).prototype;
+const requireBefore = moduleProto.require;
+// Every value given to Module.prototype.require while tracing starts.
+const assigned: unknown[] = [];
 
 before(() => {
-  startTracing(loadTracingConfig({ OTEL_SERVICE_NAME: 'patches' }, []), { exporter: new InMemorySpanExporter() });
+  let current = requireBefore;
+  Object.defineProperty(moduleProto, 'require', {
+    configurable: true,
+    get: () => current,
+    set: (value: unknown) => {
+      assigned.push(value);
+      current = value;
+    },
+  });
+  try {
+    startTracing(loadTracingConfig({ OTEL_SERVICE_NAME: 'patches' }, []), { exporter: new InMemorySpanExporter() });
+  } finally {
+    Object.defineProperty(moduleProto, 'require', { configurable: true, writable: true, value: current });
+  }
+});
+
+test('the installed @opentelemetry/instrumentation is a version the require-hook removal was written for', () => {
+  const version = (createRequire(__filename)('@opentelemetry/instrumentation/package.json') as { version: string }).version;
+  assert.match(version, REQUIRE_HOOK_SUPPORTED_VERSIONS, 'check instrumentModules.ts against this version, then widen the range');
+});
+
+test('the removal is not a no-op: starting tracing installed a require hook, and it was taken out', () => {
+  assert.ok(assigned.some((value) => value !== requireBefore), 'the instrumentation installed a require hook (else delete the removal)');
+  assert.equal(assigned.at(-1), requireBefore, 'and require was put back');
 });
 
 test('@grpc/grpc-js (the copy the Google client libraries use) is patched where its client classes are built', () => {
@@ -25,6 +55,7 @@ test('@grpc/grpc-js (the copy the Google client libraries use) is patched where 
     makeClientConstructor: grpc.makeClientConstructor,
     makeGenericClientConstructor: grpc.makeGenericClientConstructor,
     loadPackageDefinition: grpc.loadPackageDefinition,
+    makeUnaryRequest: grpc.Client.prototype.makeUnaryRequest,
   })) {
     assert.ok(isWrapped(fn), `grpc-js ${name} is patched`);
   }

@@ -8,7 +8,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
@@ -20,7 +19,6 @@ import { startCollector } from '../../../scripts/collector/startCollector';
 import type { Collector } from '../../../scripts/collector/startCollector';
 import { OtlpProtoExporter } from 'cloud-functions-otel-tracing/internal/otlpProtoExporter';
 
-const REGISTER = require.resolve('cloud-functions-otel-tracing/register');
 
 let collector: Collector;
 let recorder: Server;
@@ -142,13 +140,4 @@ test('a real OTLP/HTTP receiver stores what it exports', async () => {
   const span = body.data[0]?.spans[0];
   assert.equal(span?.operationName, 'exported one');
   assert.deepEqual(span?.tags.find((t) => t.key === 'order')?.value, 'o-1');
-});
-
-test('a process traced with the default exporter loads neither the metrics nor the logs SDK', () => {
-  const loaded = execFileSync(
-    process.execPath,
-    ['-e', `require(${JSON.stringify(REGISTER)}); console.log(Object.keys(require.cache).filter((f) => /@opentelemetry\\/(sdk-metrics|sdk-logs|otlp-transformer\\/build\\/src\\/(metrics|logs))\\//.test(f)).length + ' ' + Object.keys(require.cache).some((f) => f.includes('trace-serializer')))`],
-    { env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'otlp', OTEL_SERVICE_NAME: 'cold-start-probe' }, encoding: 'utf8' },
-  ).trim();
-  assert.equal(loaded, '0 true', 'no metrics or logs modules, and the trace serialiser is loaded');
 });

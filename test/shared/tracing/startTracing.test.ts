@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpanKind, context, trace } from '@opentelemetry/api';
+import { isWrapped } from '@opentelemetry/instrumentation';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { loadTracingConfig } from 'cloud-functions-otel-tracing/internal/tracingConfig';
 import { startTracing } from 'cloud-functions-otel-tracing/internal/startTracing';
@@ -77,7 +78,7 @@ test("the exporters' own gRPC methods are left unwrapped; other gRPC methods are
     },
     'Mixed',
   );
-  const wrapped = (name: string): boolean => '__original' in (Client.prototype as Record<string, object>)[name]!;
+  const wrapped = (name: string): boolean => isWrapped((Client.prototype as Record<string, unknown>)[name]);
   assert.equal(wrapped('commit'), true, 'the gRPC instrumentation is active (else this test proves nothing)');
   assert.equal(wrapped('export'), false);
   assert.equal(wrapped('batchWriteSpans'), false);
