@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PLATFORM_HEADER } from '../load/sendOrder';
 import { findFreePort } from '../stack/assertPortsFree';
 import { FunctionInstance } from './functionInstance';
 import { InstanceManager } from './instanceManager';
@@ -13,8 +14,7 @@ import { forwardTrace, readCallerTrace } from './traceHeaders';
 export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 /** Forced (`o=1`) requests Cloud Run samples at most, per second per instance. */
 const FORCED_SAMPLE_RATE = 10;
-/** The response header saying which platform answered (the load test reads it). */
-export const PLATFORM_HEADER = 'x-local-platform';
+// The response header saying which platform answered: the load test reads it.
 
 // Hop-by-hop headers (RFC 9110 7.6.1) and the ones the front end writes itself.
 const REQUEST_HEADERS_DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'traceparent', 'x-cloud-trace-context', 'content-length', 'expect']);

@@ -4,8 +4,12 @@ import { fullTraceId, parentOf, tagValue } from './jaegerTrace';
 export interface TraceExpectation {
   /** The trace id the load generator started (32 hex). */
   readonly traceId: string;
-  /** The load generator's CLIENT span, which must be the root. */
-  readonly clientSpanId: string;
+  /**
+   * The load generator's CLIENT span, which must be the root. Undefined (no trace headers
+   * sent): createOrder's SERVER span is the top; its parent may be absent (a front end's
+   * span, which Cloud Run, and the local one, store for sampled requests only, if at all).
+   */
+  readonly clientSpanId: string | undefined;
 }
 
 export interface TraceCheck {
@@ -16,6 +20,8 @@ export interface TraceCheck {
   readonly endToEndMs: number | undefined;
   /** processOrder's `orders.result` tag (processed / already-processed / rejected). */
   readonly processResult: string | undefined;
+  /** Spans with `faas.coldstart=true`: invocations that were their instance's first. */
+  readonly coldStarts?: number;
   /** Each span's name and duration (ms), for the report's time per span name. */
   readonly spanTimes?: readonly { readonly service: string; readonly name: string; readonly ms: number }[];
 }
@@ -41,22 +47,31 @@ export function checkTrace(trace: JaegerTraceLike | undefined, expected: TraceEx
     }
     const parent = parentOf(span);
     if (parent === undefined) continue;
-    if (!byId.has(parent)) missing.push(`orphan: span "${span.operationName}" (${span.spanID}) has parent ${parent}, which is not in the trace`);
+    if (!byId.has(parent) && expected.clientSpanId !== undefined) missing.push(`orphan: span "${span.operationName}" (${span.spanID}) has parent ${parent}, which is not in the trace`);
     const list = children.get(parent) ?? [];
     list.push(span);
     children.set(parent, list);
   }
 
-  const client = byId.get(expected.clientSpanId);
-  if (!client) missing.push(`client span ${expected.clientSpanId}`);
-  else if (parentOf(client) !== undefined) missing.push(`client span ${expected.clientSpanId} is not the root`);
-  const roots = trace.spans.filter((span) => parentOf(span) === undefined);
+  // Without a client span the top is createOrder's SERVER span: a root, or a child of a span not in the trace.
+  const isTop = (span: JaegerSpanLike): boolean => parentOf(span) === undefined || !byId.has(parentOf(span)!);
+  const client = expected.clientSpanId === undefined ? undefined : byId.get(expected.clientSpanId);
+  if (expected.clientSpanId !== undefined) {
+    if (!client) missing.push(`client span ${expected.clientSpanId}`);
+    else if (parentOf(client) !== undefined) missing.push(`client span ${expected.clientSpanId} is not the root`);
+  }
+  const roots = trace.spans.filter(expected.clientSpanId === undefined ? isTop : (span) => parentOf(span) === undefined);
   if (roots.length > 1) missing.push(`${roots.length} root spans (${roots.map((s) => `"${s.operationName}"`).join(', ')}); expected one`);
 
-  const server = client ? (children.get(client.spanID) ?? []).find((s) => kind(s) === 'server') : undefined;
+  const server = client
+    ? (children.get(client.spanID) ?? []).find((s) => kind(s) === 'server')
+    : expected.clientSpanId === undefined
+      ? roots.find((s) => kind(s) === 'server')
+      : undefined;
   let consumer: JaegerSpanLike | undefined;
   let consumers: JaegerSpanLike[] = [];
   if (client && !server) missing.push('createOrder SERVER span (child of the client span)');
+  if (expected.clientSpanId === undefined && !server) missing.push('createOrder SERVER span (the top of the trace)');
   if (server) {
     // createOrder's own work: processOrder's subtree (below the consumer) does not count.
     const below = descendants(server, children, (s) => kind(s) === 'consumer');
@@ -78,10 +93,12 @@ export function checkTrace(trace: JaegerTraceLike | undefined, expected: TraceEx
   }
 
   const result = consumer ? tagValue(consumer, 'orders.result') : undefined;
+  const start = client ?? server;
   return {
     complete: missing.length === 0,
     missing,
-    endToEndMs: client && consumer ? (consumer.startTime + consumer.duration - client.startTime) / 1000 : undefined,
+    endToEndMs: start && consumer ? (consumer.startTime + consumer.duration - start.startTime) / 1000 : undefined,
+    coldStarts: trace.spans.filter((span) => tagValue(span, 'faas.coldstart') === true).length,
     processResult: typeof result === 'string' ? result : undefined,
     spanTimes: trace.spans.map((span) => ({ service: trace.processes?.[span.processID]?.serviceName ?? '', name: span.operationName, ms: span.duration / 1000 })),
   };

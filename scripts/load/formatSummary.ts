@@ -10,6 +10,7 @@ export function formatSummary(s: LoadSummary): string {
     .join(', ');
   const rows: [string, string][] = [
     ['target', s.target],
+    ['platform', s.platform],
     ['requests', `${s.requests} in ${s.durationS.toFixed(1)} s`],
     ['accepted (202)', String(s.accepted)],
     ['errors', errors ? `${errors} (${pct(s.errorRate)}, allowed ${pct(s.maxErrorRate)})` : 'none'],
@@ -17,6 +18,7 @@ export function formatSummary(s: LoadSummary): string {
     ['latency ms', stats(s.latencyMs)],
     ['end-to-end ms', `${stats(s.endToEndMs)}  (client send → processOrder done)`],
     ['traces complete', `${v.complete}/${v.checked}`],
+    ['cold starts', `${s.coldStarts}  (spans with faas.coldstart=true in the checked traces)`],
     [`processed (${v.processedFrom})`, `${v.processed}/${v.checked}${v.processedFrom === 'trace' ? '  (inferred from orders.result=processed on processOrder spans)' : ''}`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

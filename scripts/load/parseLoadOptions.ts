@@ -30,6 +30,11 @@ export interface LoadOptions {
   /** Accepted fraction of failed requests, 0..1. */
   readonly maxErrorRate: number;
   readonly idToken: string | undefined;
+  /**
+   * False with --no-trace-headers: no client span and no traceparent, as a caller that
+   * does not trace (the platform's front end, or createOrder, starts the trace).
+   */
+  readonly traceHeaders: boolean;
   readonly help: boolean;
 }
 
@@ -66,6 +71,8 @@ Options:
   --html FILE           HTML report (default reports/load-<timestamp>.html)
   --id-token TOKEN      identity token for an https:// target (default: $ID_TOKEN,
                         else \`gcloud auth print-identity-token\`)
+  --no-trace-headers    send no client span and no traceparent (a caller that does not
+                        trace); each trace then starts at createOrder's SERVER span
   -h, --help            this text
 
 Exit codes: 0 all requests accepted within --max-error-rate and every trace complete
@@ -101,6 +108,7 @@ export function parseLoadOptions(
       json: { type: 'string' },
       html: { type: 'string' },
       'id-token': { type: 'string' },
+      'no-trace-headers': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     (message) => new LoadOptionsError(message),
@@ -139,6 +147,7 @@ export function parseLoadOptions(
     html: str('html') ?? `reports/load-${timestamp(now)}.html`,
     maxErrorRate: optionalNumber('--max-error-rate', str('max-error-rate'), { min: 0, max: 1 }) ?? 0,
     idToken: str('id-token') ?? (env.ID_TOKEN?.trim() || undefined),
+    traceHeaders: values['no-trace-headers'] !== true,
     help: values.help === true,
   };
 }

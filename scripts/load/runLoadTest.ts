@@ -14,7 +14,8 @@ import { verifyOrders } from './verifyOrders';
 export type LoadTestSettings = Pick<
   LoadOptions,
   'target' | 'orders' | 'concurrency' | 'rate' | 'maxDurationMs' | 'requestTimeoutMs' | 'otlp' | 'traces' | 'firestore' | 'projectId' | 'waitMs' | 'maxErrorRate' | 'idToken'
->;
+> &
+  Partial<Pick<LoadOptions, 'traceHeaders'>>;
 
 export interface LoadTestOutcome {
   readonly summary: LoadSummary;
@@ -30,7 +31,7 @@ const SILENT: ProgressReporter = { update: () => undefined, line: () => undefine
  * test and the end-to-end benchmark.
  */
 export async function runLoadTest(settings: LoadTestSettings, progress: ProgressReporter = SILENT): Promise<LoadTestOutcome> {
-  const tracing = startClientTracing(settings.otlp, settings.orders);
+  const tracing = settings.traceHeaders === false ? undefined : startClientTracing(settings.otlp, settings.orders);
   const statuses = settings.firestore ? firestoreStatusReader(settings.firestore, settings.projectId) : undefined;
   try {
     let errors = 0;
@@ -48,10 +49,10 @@ export async function runLoadTest(settings: LoadTestSettings, progress: Progress
     );
     progress.done();
     // Our client spans must reach the collector before we ask for complete traces.
-    await tracing.flush();
+    await tracing?.flush();
 
     const accepted: OrderToVerify[] = run.results.flatMap((r) =>
-      !r.error && r.orderId && r.traceId && r.clientSpanId ? [{ orderId: r.orderId, traceId: r.traceId, clientSpanId: r.clientSpanId }] : [],
+      !r.error && r.orderId && r.traceId && (r.clientSpanId || !tracing) ? [{ orderId: r.orderId, traceId: r.traceId, clientSpanId: r.clientSpanId }] : [],
     );
     progress.line(`sent ${run.results.length} orders (${accepted.length} accepted); waiting up to ${settings.waitMs / 1000} s for complete traces and processed orders…`);
     const verifyStarted = Date.now();
@@ -77,7 +78,7 @@ export async function runLoadTest(settings: LoadTestSettings, progress: Progress
     });
     return { summary, results: run.results, verifications };
   } finally {
-    await tracing.shutdown().catch(() => undefined);
+    await tracing?.shutdown().catch(() => undefined);
     await statuses?.close().catch(() => undefined);
   }
 }

@@ -1,6 +1,9 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, defaultTextMapSetter, trace } from '@opentelemetry/api';
 import type { ClientTracing } from './startClientTracing';
 
+/** Set by the local Cloud Run front end (scripts/frontEnd) on every answer: `cloud-run; billing=request`. */
+export const PLATFORM_HEADER = 'x-local-platform';
+
 export type ErrorKind = `http ${number}` | 'network' | 'timeout' | 'bad response';
 
 export interface OrderResult {
@@ -16,6 +19,8 @@ export interface OrderResult {
   /** The trace the client span started (or the server's, when untraced). */
   readonly traceId: string | undefined;
   readonly clientSpanId: string | undefined;
+  /** The platform that answered, from the local front end's X-Local-Platform header (undefined: none). */
+  readonly platform?: string | undefined;
 }
 
 export interface SendOrderOptions {
@@ -67,9 +72,11 @@ export async function sendOrder(index: number, options: SendOrderOptions): Promi
   let message: string | undefined;
   let orderId: string | undefined;
   let serverTraceId: string | undefined;
+  let platform: string | undefined;
   try {
     const res = await fetch(url, { method: 'POST', headers, body: orderBody(index), signal: AbortSignal.timeout(options.timeoutMs) });
     status = res.status;
+    platform = res.headers.get(PLATFORM_HEADER) ?? undefined;
     const text = await res.text();
     if (status !== 202) {
       error = `http ${status}`;
@@ -109,6 +116,7 @@ export async function sendOrder(index: number, options: SendOrderOptions): Promi
     orderId,
     traceId: context?.traceId ?? serverTraceId,
     clientSpanId: context?.spanId,
+    platform,
   };
 }
 

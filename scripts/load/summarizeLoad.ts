@@ -18,6 +18,14 @@ export interface BrokenTrace {
 export interface LoadSummary {
   readonly target: string;
   readonly traces: string;
+  /**
+   * What answered: `cloud-run; billing=request` (the local front end's X-Local-Platform
+   * header), `none` (no such header: functions-framework directly, or a deployed function),
+   * or several, comma-separated, if it changed during the run.
+   */
+  readonly platform: string;
+  /** Invocations that were their instance's first (`faas.coldstart=true`) in the verified traces. */
+  readonly coldStarts: number;
   readonly startedAt: string;
   /** Sending phase: first request to last answer, seconds. */
   readonly durationS: number;
@@ -97,6 +105,8 @@ export function summarizeLoad(input: SummaryInput): LoadSummary {
   return {
     target: input.target,
     traces: input.traces,
+    platform: [...new Set(results.filter((r) => r.status !== undefined).map((r) => r.platform ?? 'none'))].join(', ') || 'unknown (no answer)',
+    coldStarts: verifications.reduce((n, v) => n + (v.check.coldStarts ?? 0), 0),
     startedAt: new Date(input.startedAt).toISOString(),
     durationS,
     requests: results.length,

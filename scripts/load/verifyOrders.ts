@@ -5,7 +5,8 @@ import type { JaegerTraceLike } from './jaegerTrace';
 export interface OrderToVerify {
   readonly orderId: string;
   readonly traceId: string;
-  readonly clientSpanId: string;
+  /** The load generator's CLIENT span; undefined when it sent no trace headers. */
+  readonly clientSpanId: string | undefined;
 }
 
 export interface OrderVerification {

@@ -46,12 +46,34 @@ function replace(trace: JaegerTraceLike, spanId: string, change: Partial<JaegerS
 
 test('a complete trace passes, with end-to-end time and the process result', () => {
   const check = checkTrace(COMPLETE, EXPECT);
-  assert.deepEqual({ ...check, spanTimes: undefined }, { complete: true, missing: [], endToEndMs: 40, processResult: 'processed', spanTimes: undefined });
+  assert.deepEqual({ ...check, spanTimes: undefined }, { complete: true, missing: [], endToEndMs: 40, processResult: 'processed', coldStarts: 0, spanTimes: undefined });
   assert.deepEqual(
     check.spanTimes,
     COMPLETE.spans.map((s) => ({ service: COMPLETE.processes?.[s.processID]?.serviceName ?? '', name: s.operationName, ms: s.duration / 1000 })),
     'every span with its duration, for the report',
   );
+});
+
+// The same order sent without trace headers through a front end: createOrder's SERVER span
+// is the top, its parent (the front end's span) not in the trace; the first of its instance.
+const FRONT_END_SPAN = 'f000000000000001';
+const NO_CLIENT = replace(without(COMPLETE, CLIENT), '5000000000000001', {
+  references: [{ refType: 'CHILD_OF', traceID: TRACE, spanID: FRONT_END_SPAN }],
+  tags: [{ key: 'span.kind', value: 'server' }, { key: 'faas.coldstart', value: true }],
+});
+
+test('without trace headers: the SERVER span is the top (its parent may be absent); cold starts are counted', () => {
+  const check = checkTrace(NO_CLIENT, { traceId: TRACE, clientSpanId: undefined });
+  assert.deepEqual({ ...check, spanTimes: undefined }, { complete: true, missing: [], endToEndMs: 39, processResult: 'processed', coldStarts: 1, spanTimes: undefined });
+  const rootServer = replace(NO_CLIENT, '5000000000000001', { references: [] });
+  assert.equal(checkTrace(rootServer, { traceId: TRACE, clientSpanId: undefined }).complete, true, 'a root SERVER span too');
+});
+
+test('without trace headers: a second top (a span whose parent is missing) or no SERVER span at the top is incomplete', () => {
+  const orphan = replace(NO_CLIENT, '7000000000000001', { references: [{ refType: 'CHILD_OF', traceID: TRACE, spanID: 'dead000000000001' }] });
+  assert.match(checkTrace(orphan, { traceId: TRACE, clientSpanId: undefined }).missing.join('; '), /2 root spans/);
+  const noServer = without(NO_CLIENT, '5000000000000001');
+  assert.match(checkTrace(noServer, { traceId: TRACE, clientSpanId: undefined }).missing.join('; '), /createOrder SERVER span \(the top of the trace\)/);
 });
 
 test('a trace id Jaeger printed without leading zeros still matches', () => {

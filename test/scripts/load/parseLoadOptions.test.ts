@@ -25,9 +25,14 @@ test('defaults', () => {
       html: 'reports/load-2025-03-04T05-06-07.html',
       maxErrorRate: 0,
       idToken: undefined,
+      traceHeaders: true,
       help: false,
     },
   );
+});
+
+test('--no-trace-headers: no client span, no traceparent', () => {
+  assert.equal(parseLoadOptions(['--no-trace-headers'], {}, NOW).traceHeaders, false);
 });
 
 const cases: { name: string; argv: string[]; env?: Record<string, string>; expect: Partial<ReturnType<typeof parseLoadOptions>> }[] = [

@@ -22,6 +22,7 @@ before(async () => {
       if (req.url === '/slow') return void setTimeout(() => res.end('{}'), 2_000);
       if (req.url === '/busy') return void res.writeHead(503).end('{"error":"busy"}');
       if (req.url === '/odd') return void res.writeHead(202).end('not json');
+      if (req.url === '/front-end') return void res.writeHead(202, { 'x-local-platform': 'cloud-run; billing=instance' }).end('{"orderId":"o-1","traceId":"t"}');
       res.writeHead(202, { 'content-type': 'application/json' }).end('{"orderId":"o-1","traceId":"t"}');
     });
   });
@@ -79,4 +80,11 @@ test('a refused connection is a network error, not an exception', async () => {
   const r = await sendOrder(0, { target: `http://127.0.0.1:${port}/`, timeoutMs: 5_000, tracing: undefined });
   assert.equal(r.error, 'network');
   assert.equal(r.clientSpanId, undefined);
+});
+
+test('the platform a local front end names in X-Local-Platform is kept; without trace headers none is sent', async () => {
+  const viaFrontEnd = await sendOrder(0, { target: `${base}/front-end`, timeoutMs: 5_000, tracing: undefined });
+  assert.equal(viaFrontEnd.platform, 'cloud-run; billing=instance');
+  assert.equal(seen.at(-1)!.headers.traceparent, undefined);
+  assert.equal((await sendOrder(0, { target: `${base}/`, timeoutMs: 5_000, tracing: undefined })).platform, undefined);
 });

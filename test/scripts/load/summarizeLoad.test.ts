@@ -119,3 +119,19 @@ test('HTML escapes what it prints', () => {
   const s = summarizeLoad({ ...BASE, target: 'http://127.0.0.1/<x>', verifications: [], maxErrorRate: 0 });
   assert.ok(renderHtmlReport(s).includes('http://127.0.0.1/&lt;x&gt;'));
 });
+
+test('the platform comes from the front end header (none without it) and cold starts from faas.coldstart spans', () => {
+  const viaFrontEnd = RESULTS.map((r) => ({ ...r, platform: 'cloud-run; billing=request' }));
+  const cold = (index: number, coldStarts: number): OrderVerification => {
+    const v = verified(index, true);
+    return { ...v, check: { ...v.check, coldStarts } };
+  };
+  const s = summarizeLoad({ ...BASE, results: viaFrontEnd, verifications: [cold(1, 2), cold(2, 0), cold(3, 1)], maxErrorRate: 1 });
+  assert.equal(s.platform, 'cloud-run; billing=request');
+  assert.equal(s.coldStarts, 3);
+  assert.match(formatSummary(s), /platform +cloud-run; billing=request\n/);
+  assert.match(formatSummary(s), /cold starts +3 /);
+  assert.equal(summarizeLoad({ ...BASE, verifications: [], maxErrorRate: 1 }).platform, 'none');
+  const mixed = summarizeLoad({ ...BASE, results: [...RESULTS.slice(0, 2), ...viaFrontEnd.slice(2)], verifications: [], maxErrorRate: 1 });
+  assert.equal(mixed.platform, 'none, cloud-run; billing=request', 'a change during the run shows');
+});

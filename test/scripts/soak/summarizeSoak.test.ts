@@ -64,6 +64,8 @@ function load(over: LoadOverrides): LoadSummary {
   const base: LoadSummary = {
     target: 'http://127.0.0.1:1/',
     traces: 'http://127.0.0.1:2',
+    platform: 'none',
+    coldStarts: 0,
     startedAt: '2025-01-02T03:04:05.000Z',
     durationS: 600,
     requests: 12_000,
