@@ -8,24 +8,25 @@ import { startBenchStack } from './startBenchStack';
 import { timeToFirstAnswer } from './timeToFirstAnswer';
 import type { FirstAnswer } from './timeToFirstAnswer';
 
-type ColdVariant = 'traced' | 'untraced' | 'hello' | 'hello-zerocode';
+type ColdVariant = 'traced' | 'untraced' | 'hello' | 'hello-oneimport' | 'hello-zerocode';
+const VARIANTS: readonly ColdVariant[] = ['traced', 'untraced', 'hello', 'hello-oneimport', 'hello-zerocode'];
 
 /**
  * Spawn → first 2xx of a POSTed order, for createOrder traced and untraced and for a
- * bare hello function (the floor) untraced and traced in zero-code mode (the unmodified
- * file under NODE_OPTIONS="--require <register>"), in rotating order so each variant sees
- * the same machine conditions. The emulators and collector of one traced stack serve all.
+ * bare hello function (the floor): untraced, traced in the one-import mode (its import
+ * changed), and traced in zero-code mode (the unmodified file under
+ * NODE_OPTIONS="--require <register>"), in rotating order so each variant sees the same
+ * machine conditions. The emulators and collector of one traced stack serve all.
  */
 export async function coldStartBench(runs: number, log: (line: string) => void = () => undefined): Promise<BenchResult> {
   const stack = await startBenchStack(true);
   const deps = defaultStackDeps();
-  const times: Record<ColdVariant, number[]> = { traced: [], untraced: [], hello: [], 'hello-zerocode': [] };
-  const cpu: Record<ColdVariant, number[]> = { traced: [], untraced: [], hello: [], 'hello-zerocode': [] };
+  const times = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<ColdVariant, number[]>;
+  const cpu = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<ColdVariant, number[]>;
   try {
     const base = functionEnv(process.env, stack.options, stack.urls);
-    const variants: ColdVariant[] = ['traced', 'untraced', 'hello', 'hello-zerocode'];
     for (let run = 0; run < runs; run++) {
-      const order = variants.map((_, i) => variants[(i + run) % variants.length]!);
+      const order = VARIANTS.map((_, i) => VARIANTS[(i + run) % VARIANTS.length]!);
       for (const variant of order) {
         const answer = await coldStart(variant, base, deps.functionsFrameworkMain, deps.repoRoot);
         times[variant].push(answer.ms);
@@ -46,6 +47,8 @@ export async function coldStartBench(runs: number, log: (line: string) => void =
   const uCpu = latencyStats(cpu.untraced);
   const hCpu = latencyStats(cpu.hello);
   const zCpu = latencyStats(cpu['hello-zerocode']);
+  const o = latencyStats(times['hello-oneimport']);
+  const oCpu = latencyStats(cpu['hello-oneimport']);
   return {
     name: 'coldstart',
     figures: {
@@ -61,6 +64,11 @@ export async function coldStartBench(runs: number, log: (line: string) => void =
       'hello zero-code median ms': z.p50,
       'hello zero-code/hello': zeroCodeVsHello,
       'hello zero-code/hello CPU to first answer': ratio(zCpu.p50, hCpu.p50),
+      'hello one-import median ms': o.p50,
+      'hello one-import/hello': ratio(o.p50, h.p50),
+      'hello one-import/hello CPU to first answer': ratio(oCpu.p50, hCpu.p50),
+      'hello zero-code/one-import': ratio(z.p50, o.p50),
+      'hello zero-code/one-import CPU to first answer': ratio(zCpu.p50, oCpu.p50),
     },
     targets: [target('traced/untraced median', tracedVsUntraced, 'max', 1.1), target('hello zero-code/hello median', zeroCodeVsHello, 'max', 1.1)],
     notes: [
@@ -71,15 +79,17 @@ export async function coldStartBench(runs: number, log: (line: string) => void =
 }
 
 function coldStart(variant: ColdVariant, base: NodeJS.ProcessEnv, ffMain: string, repoRoot: string): Promise<FirstAnswer> {
-  const hello = variant === 'hello' || variant === 'hello-zerocode';
-  const source = hello ? path.join(repoRoot, 'scripts/bench/fixtures/hello.js') : repoRoot;
-  // Zero-code: the same unmodified hello file, traced by the library's register entry alone.
+  const hello = variant !== 'traced' && variant !== 'untraced';
+  const fixture = variant === 'hello-oneimport' ? 'helloOneImport.js' : 'hello.js';
+  const source = hello ? path.join(repoRoot, 'scripts/bench/fixtures', fixture) : repoRoot;
+  const traced = variant === 'traced' || variant === 'hello-oneimport' || variant === 'hello-zerocode';
+  // Zero-code: the unmodified hello file, traced by the package's register entry alone.
   const zeroCode = variant === 'hello-zerocode' ? { NODE_OPTIONS: `${base.NODE_OPTIONS ?? ''} --require ${require.resolve('cloud-functions-otel-tracing/register')}`.trim() } : {};
   return timeToFirstAnswer({
     name: variant,
     functionsFrameworkMain: ffMain,
     args: [`--target=${hello ? 'hello' : 'createOrder'}`, `--source=${source}`],
-    env: { ...base, ...zeroCode, OTEL_SERVICE_NAME: hello ? 'hello' : 'createOrder', OTEL_SDK_DISABLED: variant === 'traced' || variant === 'hello-zerocode' ? 'false' : 'true' },
+    env: { ...base, ...zeroCode, OTEL_SERVICE_NAME: hello ? 'hello' : 'createOrder', OTEL_SDK_DISABLED: traced ? 'false' : 'true' },
     cwd: repoRoot,
     request: { headers: { 'content-type': 'application/json' }, body: orderBody(0) },
     timeoutMs: 30_000,

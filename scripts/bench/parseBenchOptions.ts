@@ -46,8 +46,8 @@ are printed and written as JSON.
   flushcpu   client CPU per invocation of the tracing library alone (fresh processes):
              untraced, unsampled, background, before-response, and one bare POST per
              invocation (the least an export per invocation can cost)
-  coldstart  spawn → first 202: traced vs untraced vs a bare hello function, untraced
-             and traced in zero-code mode (--require register)
+  coldstart  spawn → first 202: traced vs untraced vs a bare hello function, untraced,
+             one-import and zero-code (--require register)
   e2e        orders/s through the whole pipeline with every trace complete
   memory     peak RSS (VmHWM) of each function process, traced vs untraced
 
