@@ -2,13 +2,19 @@ import path from 'node:path';
 import { runCli } from './cli/runCli';
 import { formatBanner } from './stack/formatBanner';
 import type { StackOptions } from './stack/parseStackOptions';
-import { STACK_HELP, StackOptionsError, parseStackOptions } from './stack/parseStackOptions';
+import { FREE_PORT_ARGS, STACK_HELP, StackOptionsError, parseStackOptions } from './stack/parseStackOptions';
 import { logWindow } from './stack/logWindow';
 import { watchParent } from './frontEnd/watchParent';
 import { describePlatform } from './stack/stackPlatform';
 import { startStack } from './stack/startStack';
+import type { Stack } from './stack/startStack';
+import { PortInUseError } from './stack/assertPortsFree';
+import { formatAlreadyRunning } from './stack/formatAlreadyRunning';
+import { stackHolding, stackStateDir, writeStackState } from './stack/stackState';
 
-// Exit codes: 0 stopped on request, 1 could not start or a part died, 2 bad options.
+// Exit codes: 0 stopped on request, 1 could not start or a part died, 2 bad options,
+// 3 a stack of this project already holds the ports.
+const EXIT_ALREADY_RUNNING = 3;
 const REPEAT_AFTER_MS = 1_000;
 
 runCli({ parse: parseStackOptions, usageError: StackOptionsError, help: STACK_HELP, run: runStack });
@@ -48,9 +54,17 @@ async function runStack(options: StackOptions): Promise<number> {
   try {
     stack = await startStack(options, { log: logs.log });
   } catch (err) {
+    const holder = err instanceof PortInUseError ? stackHolding(stackStateDir(), err.busy.map((w) => w.port)) : undefined;
+    if (holder) {
+      console.error(formatAlreadyRunning(holder, FREE_PORT_ARGS));
+      return EXIT_ALREADY_RUNNING;
+    }
     console.error(`Could not start the local stack: ${(err as Error).message}`);
     return stopRequested ? 0 : 1;
   }
+  // A second `npm start` and `npm run sweep` find this stack here.
+  const forget = writeStackState(stackStateDir(), { pid: process.pid, startedAt: new Date().toISOString(), root: path.resolve(__dirname, '..', '..'), ports: portsOf(stack), urls: stack.urls });
+  process.on('exit', forget);
   if (stopRequested) {
     await stack.close();
     return 0;
@@ -87,4 +101,19 @@ async function runStack(options: StackOptions): Promise<number> {
   await logs.close();
   console.log('Stopped.');
   return 0;
+}
+
+/** Each part this stack listens for, by name, with its port (reused emulators are not ours). */
+function portsOf(stack: Stack): Record<string, number> {
+  const port = (url: string) => Number(new URL(url.includes('://') ? url : `http://${url}`).port);
+  return {
+    createOrder: port(stack.urls.createOrder),
+    processOrder: port(stack.urls.processOrder),
+    sweeper: port(stack.sweepUrl),
+    ...(stack.reused.pubsub ? {} : { pubsub: port(stack.urls.pubsub) }),
+    ...(stack.reused.firestore ? {} : { firestore: port(stack.urls.firestore) }),
+    otlpGrpc: port(stack.urls.otlpGrpc),
+    otlpHttp: port(stack.urls.otlpHttp),
+    query: port(stack.urls.query),
+  };
 }

@@ -112,7 +112,15 @@ emulator that is already running instead of starting one.
 A function or the collector that exits is restarted (backoff, a line saying so); after
 5 crashes within 60 s the stack gives up and stops. The emulators and their data stay.
 
-Exit codes: 0 stopped by Ctrl-C/SIGTERM, 1 failed to start or a part gave up, 2 bad options.`;
+A running stack is recorded in $TMPDIR/order-stack-<uid>/<pid>.json: a second start on
+its ports says so (pid, ports, how to stop it or start another), and npm run sweep
+finds its emulators and collector there.
+
+Stopping: Ctrl-C, SIGTERM or SIGHUP (to npm or the runner); if the runner dies, every
+part it started notices and exits within seconds.
+
+Exit codes: 0 stopped by Ctrl-C/SIGTERM/SIGHUP, 1 failed to start or a part gave up,
+2 bad options, 3 a stack of this project already runs on these ports.`;
 
 /**
  * Reads the stack's options: flag, then environment, then default. Throws
