@@ -84,8 +84,8 @@ export const VIEWER_HTML = `<!doctype html>
   .twisty-space { display:inline-block; width:14px; }
   .hidden-count { margin-left:6px; font-size:11px; color:var(--muted); }
   .span-row.collapsed-away, .span-row.collapsed-away + .detail { display:none; }
-  .queue-gap { position:absolute; top:11px; height:0; border-top:2px dashed #98a2b3; }
-  .queue-label { position:absolute; bottom:1px; left:50%; transform:translateX(-50%); font-size:10px; color:var(--muted); white-space:nowrap; }
+  .queue-gap { position:absolute; top:19px; height:0; border-top:2px dashed #98a2b3; }
+  .queue-label { font-style:italic; }
   .switch { white-space:nowrap; display:inline-flex; align-items:center; gap:4px; font-size:13px; color:#fff; background:#475467; padding:3px 8px; border-radius:12px; cursor:pointer; }
   .switch input { margin:0; }
   #scatter { display:block; background:#fff; border:1px solid var(--line); margin-bottom:12px; }
@@ -442,18 +442,21 @@ export const VIEWER_HTML = `<!doctype html>
        * An asynchronous consumer starts after its producer has ended: that wait is the
        * message's time in the queue (publish acknowledged to push delivered), drawn dashed.
        */
-      var parent = byId[parentOf(s) || ''], gap = null, gapLeft = 0;
+      var parent = byId[parentOf(s) || ''], gap = null;
       if (parent && tagValue(s, 'span.kind') === 'consumer' && s.startTime > parent.startTime + parent.duration) {
         var gapStart = parent.startTime + parent.duration, delay = s.startTime - gapStart;
-        gapLeft = (gapStart - bounds.start) / bounds.duration * 100;
+        var gapLeft = (gapStart - bounds.start) / bounds.duration * 100;
         gap = el('div', {
           class: 'queue-gap', title: 'queue delay: ' + fmtDuration(delay) + ' from the end of ' + parent.operationName + ' to the start of this span',
           style: 'left:' + gapLeft + '%;width:' + (delay / bounds.duration * 100) + '%',
-        }, el('span', { class: 'queue-label', text: 'queue delay ' + fmtDuration(delay) }));
+        });
       }
-      var label = el('span', { class: 'bar-label', text: fmtDuration(s.duration) + (self < s.duration ? ' · self ' + fmtDuration(self) : '') });
-      /* Right of the bar, or left of it (and of its queue delay) when there is no room right. */
-      if (gap || left + width > 85) label.style.right = (100 - (gap ? gapLeft : left) + 0.5) + '%';
+      /* The delay leads the bar's label, which sits beside the bar, never over another label. */
+      var label = el('span', { class: 'bar-label' },
+        gap ? el('span', { class: 'queue-label', text: 'queue delay ' + fmtDuration(s.startTime - parent.startTime - parent.duration) }) : null,
+        (gap ? ' · ' : '') + fmtDuration(s.duration) + (self < s.duration ? ' · self ' + fmtDuration(self) : ''));
+      /* Right of the bar, or just left of it when there is no room right (over a queue delay's line; its label sits at the line's start). */
+      if (left + width > 85) label.style.right = (100 - left + 0.5) + '%';
       else label.style.left = (left + width + 0.5) + '%';
       var below = descendants[s.spanID];
       var twisty = below ? el('button', { type: 'button', class: 'twisty', 'aria-expanded': 'true', 'aria-label': 'collapse ' + plural(below, 'span') + ' below', text: '▾' }) : el('span', { class: 'twisty-space' });
