@@ -16,6 +16,7 @@ import type { OverheadOutcome } from './bench/overheadBench';
 import type { BenchOptions } from './bench/parseBenchOptions';
 import { BENCH_HELP, BenchOptionsError, parseBenchOptions } from './bench/parseBenchOptions';
 import { rttBench } from './bench/rttBench';
+import { throttleBench } from './bench/throttleBench';
 
 // The grpc benchmark's rounds of all its variants (about 3 minutes at 300 iterations per process).
 const GRPC_ROUNDS = 8;
@@ -61,6 +62,7 @@ async function bench(options: BenchOptions): Promise<number> {
   if (wants('flushcpu')) await attempt('flushcpu', () => flushCpuBench(FLUSH_CPU_ROUNDS, log));
   if (wants('coldstart')) await attempt('coldstart', () => coldStartBench(options.runs, log));
   if (wants('e2e')) await attempt('e2e', () => e2eBench(options.orders, options.concurrency));
+  if (wants('throttle')) await attempt('throttle', () => throttleBench(options.throttleRequests, log));
 
   const report = { startedAt: new Date().toISOString(), node: process.version, options, results, failures };
   await mkdir(path.dirname(path.resolve(options.json)), { recursive: true });

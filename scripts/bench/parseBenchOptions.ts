@@ -2,7 +2,7 @@ import { parseFlags } from '../cli/parseFlags';
 import { wholeNumber } from '../cli/wholeNumber';
 import { timestamp } from '../load/parseLoadOptions';
 
-export const BENCH_NAMES = ['overhead', 'cpu', 'rtt', 'collector', 'exporters', 'grpc', 'flush', 'flushcpu', 'coldstart', 'e2e', 'memory'] as const;
+export const BENCH_NAMES = ['overhead', 'cpu', 'rtt', 'collector', 'exporters', 'grpc', 'flush', 'flushcpu', 'coldstart', 'e2e', 'memory', 'throttle'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchOptions {
@@ -17,6 +17,8 @@ export interface BenchOptions {
   readonly rounds: number;
   /** rtt: round trip the delay proxy adds between createOrder and the collector. */
   readonly rttMs: number;
+  /** Requests per variant of the throttle benchmark. */
+  readonly throttleRequests: number;
   readonly json: string;
   readonly help: boolean;
 }
@@ -50,15 +52,20 @@ are printed and written as JSON.
              one-import and zero-code (--require register)
   e2e        orders/s through the whole pipeline with every trace complete
   memory     peak RSS (VmHWM) of each function process, traced vs untraced
+  throttle   both flush modes through the local Cloud Run front end: request billing
+             (SIGSTOP between requests) vs instance billing, latency p50/p99 and the
+             fraction of spans at the collector at the answer, within 10 s, after
+             scale-in (--throttle-requests per variant; about 1 minute)
 
 Options:
-  --only A,B        run only these (default: all; about 7 minutes)
+  --only A,B        run only these (default: all; about 8 minutes)
   --orders N        orders per variant for overhead/memory and for e2e (default 500)
   --concurrency N   requests in flight (default 10)
   --runs N          cold starts per variant (default 10)
   --invocations N   sequential flush invocations; grpc: iterations per process (default 300)
   --rounds N        rounds of 50 concurrent flush invocations (default 20)
   --rtt-ms N        round trip the rtt benchmark's delay proxy adds (default 20)
+  --throttle-requests N  requests per variant of the throttle benchmark (default 60)
   --json FILE       where the figures go (default reports/bench-<timestamp>.json)
   -h, --help        this text
 
@@ -76,6 +83,7 @@ export function parseBenchOptions(argv: readonly string[] = process.argv.slice(2
       invocations: { type: 'string' },
       rounds: { type: 'string' },
       'rtt-ms': { type: 'string' },
+      'throttle-requests': { type: 'string' },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -100,6 +108,7 @@ export function parseBenchOptions(argv: readonly string[] = process.argv.slice(2
     invocations: int('invocations', 300, 1_000_000),
     rounds: int('rounds', 20, 100_000),
     rttMs: int('rtt-ms', 20, 10_000),
+    throttleRequests: int('throttle-requests', 60, 100_000),
     json,
     help: values.help === true,
   };

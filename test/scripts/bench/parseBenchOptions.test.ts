@@ -6,10 +6,11 @@ import { formatBenchResult, ratio, target } from '../../../scripts/bench/benchRe
 const NOW = new Date('2025-01-02T03:04:05Z');
 
 const cases: { argv: string[]; expect: Partial<ReturnType<typeof parseBenchOptions>> }[] = [
-  { argv: [], expect: { only: [...BENCH_NAMES], orders: 500, concurrency: 10, runs: 10, invocations: 300, rounds: 20, rttMs: 20, json: 'reports/bench-2025-01-02T03-04-05.json', help: false } },
+  { argv: [], expect: { only: [...BENCH_NAMES], orders: 500, concurrency: 10, runs: 10, invocations: 300, rounds: 20, rttMs: 20, throttleRequests: 60, json: 'reports/bench-2025-01-02T03-04-05.json', help: false } },
   { argv: ['--only', 'flush,coldstart'], expect: { only: ['flush', 'coldstart'] } },
   { argv: ['--orders', '5000', '--concurrency', '50', '--runs', '30', '--json', 'x.json'], expect: { orders: 5000, concurrency: 50, runs: 30, json: 'x.json' } },
   { argv: ['--only', 'cpu,rtt,collector', '--rtt-ms', '50'], expect: { only: ['cpu', 'rtt', 'collector'], rttMs: 50 } },
+  { argv: ['--only', 'throttle', '--throttle-requests', '20'], expect: { only: ['throttle'], throttleRequests: 20 } },
   { argv: ['--help'], expect: { help: true } },
 ];
 for (const c of cases) {
