@@ -52,7 +52,8 @@ async function runStack(options: StackOptions): Promise<number> {
   process.on('exit', () => logs.flush());
   let stack;
   try {
-    stack = await startStack(options, { log: logs.log });
+    // Traces outlive a collector restart and a stack restart (bounded by the collector's --max-traces).
+    stack = await startStack(options, { log: logs.log, traceFile: path.resolve(__dirname, '..', '..', '.stack', 'traces.jsonl') });
   } catch (err) {
     const holder = err instanceof PortInUseError ? stackHolding(stackStateDir(), err.busy.map((w) => w.port)) : undefined;
     if (holder) {

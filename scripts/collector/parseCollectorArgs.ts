@@ -18,7 +18,8 @@ Options:
   --http-port <n>    OTLP/HTTP port, POST /v1/traces (default 4318; 0 = any free port)
   --query-port <n>   Jaeger query API and viewer (default 16686; 0 = any free port)
   --max-traces <n>   traces kept in memory, oldest evicted (default 10000)
-  --file <path>      also append every received span as one JSON line
+  --file <path>      keep spans in this file too (one JSON line each): read back at
+                     start, so a restarted collector still has its traces
   --help             show this help
 
 Exit codes: 0 stopped by SIGINT/SIGTERM or --help, 1 failed to start,

@@ -1,3 +1,4 @@
+import { loadSpanFile } from './loadSpanFile';
 import { openSpanFileWriter, type SpanFileWriter } from './spanFileWriter';
 import type { SpanSink } from './spanSink';
 import { startGrpcReceiver } from './startGrpcReceiver';
@@ -11,7 +12,7 @@ export interface CollectorOptions {
   readonly httpPort?: number; // OTLP HTTP, default 4318; 0 = free port
   readonly queryPort?: number; // Jaeger query API + viewer page, default 16686; 0 = free port
   readonly maxTraces?: number; // bounded in-memory store of recent traces, default 10000; oldest evicted
-  readonly file?: string; // optional: append every received span as one JSON line
+  readonly file?: string; // optional: load the spans a previous run stored there, then append every received span as one JSON line
   readonly log?: (line: string) => void;
 }
 
@@ -33,6 +34,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => console.error(line));
   const store = new TraceStore(options.maxTraces ?? 10_000);
+  // A restarted collector (the stack's supervisor, or a new `npm start`) keeps the traces it had.
+  if (options.file) loadSpanFile(options.file, store, log);
   const writer: SpanFileWriter | undefined = options.file ? openSpanFileWriter(options.file, log) : undefined;
   const sink: SpanSink = (spans) => {
     const added = store.add(spans);

@@ -56,6 +56,8 @@ export interface StackDeps {
   readonly frontEndMain: string;
   /** Base environment of the function processes. */
   readonly env: NodeJS.ProcessEnv;
+  /** Where the collector keeps its spans across restarts (its --file); none: memory only. */
+  readonly traceFile?: string;
   /** The collector; by default its own process. `exited`, when given, is watched like a function's. */
   readonly startCollector: (options: CollectorOptions) => Promise<Collector & { readonly exited?: Promise<unknown>; readonly pid?: number }>;
   readonly startPubSubEmulator: typeof startPubSubEmulator;
@@ -175,11 +177,11 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
   };
 
   try {
-    const collectorOptions = { host, grpcPort: ports.otlpGrpc, httpPort: ports.otlpHttp, queryPort: ports.query, log: (line: string) => deps.log(`[collector] ${line}`) };
+    const collectorOptions = { host, grpcPort: ports.otlpGrpc, httpPort: ports.otlpHttp, queryPort: ports.query, file: deps.traceFile, log: (line: string) => deps.log(`[collector] ${line}`) };
     const collector = await deps.startCollector(collectorOptions);
     if (collector.exited) {
       // A restarted collector binds the ports the first one got, so the functions'
-      // exporters (which retry) find it again; the traces it held are gone with it.
+      // exporters (which retry) find it again; with a traceFile it reads back the traces it held.
       const again = { ...collectorOptions, grpcPort: collector.grpcPort, httpPort: collector.httpPort, queryPort: collector.queryPort };
       const asRun = (c: Awaited<ReturnType<StackDeps['startCollector']>>) => ({ pid: c.pid, exited: c.exited ?? new Promise(() => undefined), stop: () => c.close() });
       const supervisor = superviseChild(asRun(collector), {

@@ -149,14 +149,15 @@ void describe('startStack (fake parts)', () => {
     assert.ok(events.includes('close collector'));
   });
 
-  void it('a collector that exits is restarted on the ports the first one bound', async () => {
+  void it('a collector that exits is restarted on the ports the first one bound, with the file its traces are kept in', async () => {
     const { deps, events, lines } = fakeDeps('serve');
-    const starts: { grpcPort?: number; httpPort?: number; queryPort?: number }[] = [];
+    const starts: { grpcPort?: number; httpPort?: number; queryPort?: number; file?: string }[] = [];
     let crash: () => void = () => undefined;
     const stack = await startStack(options(), {
       ...deps,
+      traceFile: '/tmp/kept-traces.jsonl',
       startCollector: async (o) => {
-        starts.push({ grpcPort: o.grpcPort, httpPort: o.httpPort, queryPort: o.queryPort });
+        starts.push({ grpcPort: o.grpcPort, httpPort: o.httpPort, queryPort: o.queryPort, file: o.file });
         const exited = new Promise<unknown>((resolve) => (crash = () => resolve({ code: 1, signal: null })));
         return { host: '127.0.0.1', grpcPort: o.grpcPort || 14317, httpPort: o.httpPort || 14318, queryPort: o.queryPort || 26686, pid: 4242, exited, close: async () => void events.push('close collector') };
       },
@@ -165,7 +166,8 @@ void describe('startStack (fake parts)', () => {
       crash();
       await waitUntil(() => lines.find((l) => l === '[stack] the collector is back as pid 4242 (restart 1)'));
       assert.ok(lines.includes('[stack] the collector (pid 4242) exited with code 1; restarting it in 20 ms (crash 1 of 3 allowed within 60 s)'), lines.join('\n'));
-      assert.deepEqual(starts, [{ grpcPort: 0, httpPort: 0, queryPort: 0 }, { grpcPort: 14317, httpPort: 14318, queryPort: 26686 }]);
+      const file = '/tmp/kept-traces.jsonl';
+      assert.deepEqual(starts, [{ grpcPort: 0, httpPort: 0, queryPort: 0, file }, { grpcPort: 14317, httpPort: 14318, queryPort: 26686, file }], 'both runs keep their traces in the same file');
       assert.ok(isAlive(stack.pids.createOrder) && isAlive(stack.pids.processOrder));
     } finally {
       await stack.close();
