@@ -17,6 +17,8 @@ import { findFreePort } from '../../../scripts/stack/assertPortsFree';
 import { startChild } from '../../../scripts/stack/startChild';
 import type { RunningChild } from '../../../scripts/stack/startChild';
 import { waitForHttp } from '../../../scripts/stack/waitForHttp';
+import { describeSpans, storedSpans as readStoredSpans, waitForSpan as waitForCollectorSpan } from '../../support/collectorSpans';
+import type { StoredSpan } from '../../support/collectorSpans';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const FUNCTIONS_FRAMEWORK = path.join(REPO_ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js');
@@ -28,19 +30,6 @@ const TOPIC = 'greetings';
 const CALLER_SPAN_ID = 'cccccccccccccccc';
 const ASYNC_DEADLINE_MS = 20_000;
 
-interface JaegerSpan {
-  readonly spanID: string;
-  readonly operationName: string;
-  readonly processID: string;
-  readonly references: readonly { readonly refType: string; readonly spanID: string }[];
-  readonly tags: readonly { readonly key: string; readonly value: unknown }[];
-}
-interface StoredSpan extends JaegerSpan {
-  readonly service: string;
-  readonly kind: unknown;
-  readonly parentId: string | undefined;
-}
-
 interface RunningFunction {
   readonly url: string;
   readonly lines: string[];
@@ -51,33 +40,9 @@ let collector: Collector;
 let emulator: PubSubEmulator;
 const running: RunningFunction[] = [];
 
-async function storedSpans(traceId: string): Promise<StoredSpan[]> {
-  const response = await fetch(`http://127.0.0.1:${collector.queryPort}/api/traces/${traceId}`);
-  if (response.status === 404) return [];
-  const body = (await response.json()) as { data: { spans: JaegerSpan[]; processes: Record<string, { serviceName: string }> }[] };
-  return body.data.flatMap((t) =>
-    t.spans.map((s) => ({
-      ...s,
-      service: t.processes[s.processID]?.serviceName ?? '?',
-      kind: s.tags.find((tag) => tag.key === 'span.kind')?.value,
-      parentId: s.references.find((r) => r.refType === 'CHILD_OF')?.spanID,
-    })),
-  );
-}
-
-const describeSpans = (spans: readonly StoredSpan[]): string => spans.map((s) => `${s.service} ${s.spanID} <- ${s.parentId ?? '-'} ${String(s.kind)} ${s.operationName}`).join('\n') || '(none)';
-
-/** Polls the collector until `found` picks a span, bounded in count and time. */
-async function waitForSpan(traceId: string, found: (spans: StoredSpan[]) => StoredSpan | undefined): Promise<{ span: StoredSpan | undefined; spans: StoredSpan[] }> {
-  let spans: StoredSpan[] = [];
-  for (let i = 0; i < ASYNC_DEADLINE_MS / 100; i++) {
-    spans = await storedSpans(traceId);
-    const span = found(spans);
-    if (span) return { span, spans };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { span: undefined, spans };
-}
+const storedSpans = (traceId: string): Promise<StoredSpan[]> => readStoredSpans(collector.queryPort, traceId);
+const waitForSpan = (traceId: string, found: (spans: StoredSpan[]) => StoredSpan | undefined): ReturnType<typeof waitForCollectorSpan> =>
+  waitForCollectorSpan(collector.queryPort, traceId, found, ASYNC_DEADLINE_MS);
 
 /** `target` from `source` under functions-framework, traced by the zero-code entry only. */
 async function startUnmodified(service: string, source: string, args: readonly string[]): Promise<RunningFunction> {

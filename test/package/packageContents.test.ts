@@ -1,0 +1,85 @@
+/**
+ * What `npm pack` ships of the tracing package, read statically: only the build, README and
+ * LICENSE; every module the built code loads is a Node builtin, one of its own files, or a
+ * package it declares (dependencies or peerDependencies); nothing reaches into another
+ * package's private build folders (`/build/src/`); every `exports` target is shipped.
+ */
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { LIBRARY_DIR, packLibrary } from './support/packLibrary';
+import type { PackedLibrary } from './support/packLibrary';
+
+interface Manifest {
+  readonly dependencies?: Record<string, string>;
+  readonly peerDependencies?: Record<string, string>;
+  readonly exports: Record<string, string | Record<string, string>>;
+}
+
+// require('x'), import('x'), `from 'x'` (declarations), and template literals without ${}.
+const SPECIFIER = /\b(?:require|import)\s*\(\s*(['"`])([^'"`$]+)\1\s*\)|\bfrom\s+(['"])([^'"]+)\3/g;
+
+/** The module specifiers a file's text loads, in order. */
+function moduleSpecifiers(text: string): string[] {
+  return [...text.matchAll(SPECIFIER)].map((m) => m[2] ?? m[4] ?? '');
+}
+
+/** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return (specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/');
+}
+
+/** An exports target (`./dist/*.js`) as a pattern over packed paths. */
+function exportTarget(target: string): RegExp {
+  const escape = (part: string): string => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${target.replace(/^\.\//, '').split('*').map(escape).join('[^/]+')}$`);
+}
+
+const isBuiltin = (specifier: string): boolean => specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0] ?? '');
+
+void describe('the packed tracing package', () => {
+  let packed: PackedLibrary;
+  const manifest = JSON.parse(readFileSync(path.join(LIBRARY_DIR, 'package.json'), 'utf8')) as Manifest;
+  const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+  const code = (): string[] => packed.files.filter((f) => /\.(js|d\.ts)$/.test(f));
+
+  before(async () => {
+    packed = await packLibrary();
+  });
+
+  void it('ships only the built code (dist/*.js, dist/*.d.ts), package.json, README.md and LICENSE', () => {
+    assert.ok(packed.files.includes('dist/index.js') && packed.files.includes('dist/register.js'), packed.files.join('\n'));
+    const stray = packed.files.filter((f) => !/^dist\/[^/]+\.(js|d\.ts)$/.test(f) && !['package.json', 'README.md', 'LICENSE'].includes(f));
+    assert.deepEqual(stray, []);
+  });
+
+  void it('ships every target of its exports map', () => {
+    const targets = Object.entries(manifest.exports).flatMap(([key, value]) => (typeof value === 'string' ? [value] : Object.values(value)).map((target) => ({ key, target })));
+    for (const { key, target } of targets) {
+      assert.ok(packed.files.some((f) => exportTarget(target).test(f)), `exports["${key}"] → ${target} is shipped`);
+    }
+  });
+
+  void it('loads no private build path of another package (/build/src/)', () => {
+    const offending = code().flatMap((file) => moduleSpecifiers(readFileSync(path.join(LIBRARY_DIR, file), 'utf8')).filter((s) => s.includes('/build/src/')).map((s) => `${file}: ${s}`));
+    assert.deepEqual(offending, []);
+  });
+
+  void it('loads only Node builtins, its own shipped files, and the packages it declares', () => {
+    const problems: string[] = [];
+    for (const file of code()) {
+      for (const specifier of moduleSpecifiers(readFileSync(path.join(LIBRARY_DIR, file), 'utf8'))) {
+        if (specifier.startsWith('.')) {
+          const target = path.posix.join(path.posix.dirname(file), specifier);
+          if (![target, `${target}.js`, `${target}.d.ts`].some((f) => packed.files.includes(f))) problems.push(`${file}: ${specifier} is not shipped`);
+        } else if (!isBuiltin(specifier) && !declared.has(packageName(specifier))) {
+          problems.push(`${file}: ${specifier} is not in dependencies or peerDependencies`);
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+});
