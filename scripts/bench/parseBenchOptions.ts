@@ -49,7 +49,8 @@ are printed and written as JSON.
              untraced, unsampled, background, before-response, and one bare POST per
              invocation (the least an export per invocation can cost)
   coldstart  spawn → first 202: traced vs untraced vs a bare hello function, untraced,
-             one-import and zero-code (--require register)
+             one-import and zero-code (--require register), and the one-import hello with
+             the tracing package installed from its tarball, traced vs untraced
   e2e        orders/s through the whole pipeline with every trace complete
   memory     peak RSS (VmHWM) of each function process, traced vs untraced
   throttle   both flush modes through the local Cloud Run front end: request billing

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import { LIBRARY_DIR, packLibrary } from './support/packLibrary';
-import type { PackedLibrary } from './support/packLibrary';
+import { LIBRARY_DIR, packLibrary } from '../../scripts/package/packLibrary';
+import type { PackedLibrary } from '../../scripts/package/packLibrary';
 
 interface Manifest {
   readonly dependencies?: Record<string, string>;

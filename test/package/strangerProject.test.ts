@@ -31,7 +31,7 @@ import type { Collector } from '../../scripts/collector/startCollector';
 import { startPubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
 import type { PubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
 import { describeSpans, storedSpans, waitForSpan } from '../support/collectorSpans';
-import { packLibrary } from './support/packLibrary';
+import { packLibrary } from '../../scripts/package/packLibrary';
 import { createPushTopic, installStrangerProject, startStrangerFunction } from './support/strangerProject';
 import type { StrangerFunction } from './support/strangerProject';
 

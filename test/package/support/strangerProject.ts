@@ -1,10 +1,9 @@
-import { cp, writeFile } from 'node:fs/promises';
+import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
 import type { Collector } from '../../../scripts/collector/startCollector';
 import type { PubSubEmulator } from '../../../scripts/pubsubEmulator/startPubSubEmulator';
-import { npmEnv } from '../../../scripts/rehearse/installLikeBuildpack';
-import { runCommand } from '../../../scripts/rehearse/runCommand';
+import { installProject } from '../../../scripts/package/installProject';
 import { findFreePort } from '../../../scripts/stack/assertPortsFree';
 import { startChild } from '../../../scripts/stack/startChild';
 import type { RunningChild } from '../../../scripts/stack/startChild';
@@ -23,17 +22,8 @@ const STRANGER_DEPENDENCIES = { '@google-cloud/functions-framework': '5.0.5', '@
  * CommonJS or ES module; they all resolve packages from the project's node_modules.
  */
 export async function installStrangerProject(dir: string, tarball: string, folders: readonly string[], log: (line: string) => void): Promise<void> {
-  const manifest = { name: 'stranger-functions', version: '1.0.0', private: true, dependencies: { 'cloud-functions-otel-tracing': `file:${tarball}`, ...STRANGER_DEPENDENCIES } };
-  await writeFile(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   for (const folder of folders) await cp(path.join(FIXTURES, folder), path.join(dir, folder), { recursive: true });
-  await runCommand({
-    command: 'npm',
-    args: ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
-    cwd: dir,
-    env: npmEnv(process.env, process.execPath),
-    timeoutMs: 120_000,
-    log,
-  });
+  await installProject(dir, { 'cloud-functions-otel-tracing': `file:${tarball}`, ...STRANGER_DEPENDENCIES }, log);
 }
 
 export interface StrangerFunction {

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { npmEnv } from '../../../scripts/rehearse/installLikeBuildpack';
+import { npmEnv } from '../rehearse/installLikeBuildpack';
 
-/** The tracing package's folder (shared/tracing), from dist/test/package/support. */
-export const LIBRARY_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'tracing');
+/** The tracing package's folder (shared/tracing), from dist/scripts/package. */
+export const LIBRARY_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'tracing');
 
 export interface PackedLibrary {
   /** The tarball's path (undefined for a dry run). */
@@ -17,8 +17,8 @@ export interface PackedLibrary {
 }
 
 /**
- * `npm pack` of the tracing package as it is built now (npm test builds first, so its
- * prepack build is skipped): into `destination`, or a dry run that only lists it.
+ * `npm pack` of the tracing package as it is built now (every caller runs after the build,
+ * so its prepack build is skipped): into `destination`, or a dry run that only lists it.
  */
 export async function packLibrary(destination?: string): Promise<PackedLibrary> {
   const args = ['pack', '--json', '--ignore-scripts', ...(destination ? ['--pack-destination', destination] : ['--dry-run'])];
