@@ -17,7 +17,8 @@
  * `receive` (CloudEvent); then one entry in CASES below: `{ name, what, env }`, where `env` is
  * added to both functions' environment (e.g. `NODE_OPTIONS` naming
  * `cloud-functions-otel-tracing/register`: the processes run in the project, so the package
- * resolves from its node_modules). `startStrangerFunction` and `installStrangerProject`
+ * resolves from its node_modules). A TypeScript project (fixtures/typescript: .cts and .mts
+ * files) is type-checked against the packed declarations. `startStrangerFunction` and `installStrangerProject`
  * (./support/strangerProject) are the building blocks for other checks.
  */
 import { after, before, describe, it } from 'node:test';
@@ -30,6 +31,7 @@ import { startCollector } from '../../scripts/collector/startCollector';
 import type { Collector } from '../../scripts/collector/startCollector';
 import { startPubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
 import type { PubSubEmulator } from '../../scripts/pubsubEmulator/startPubSubEmulator';
+import { runCommand } from '../../scripts/rehearse/runCommand';
 import { describeSpans, storedSpans, waitForSpan } from '../support/collectorSpans';
 import { packLibrary } from '../../scripts/package/packLibrary';
 import { createPushTopic, installStrangerProject, startStrangerFunction } from './support/strangerProject';
@@ -50,6 +52,8 @@ const CASES: readonly StrangerCase[] = [
 const PROJECT = 'demo-stranger';
 const CALLER_SPAN_ID = 'cccccccccccccccc';
 const GRPC_SCOPE = '@opentelemetry/instrumentation-grpc';
+// A TypeScript project's files (.cts and .mts), type-checked against the packed declarations.
+const TYPESCRIPT_FOLDER = 'typescript';
 
 let dir: string;
 let collector: Collector;
@@ -65,7 +69,7 @@ void describe('a stranger installs the packed tracing package', () => {
       startCollector({ grpcPort: 0, httpPort: 0, queryPort: 0, log: () => undefined }).then((c) => (collector = c)),
       startPubSubEmulator({ port: 0 }).then((e) => (emulator = e)),
     ]);
-    await installStrangerProject(path.join(dir), packed.tarball!, CASES.map((c) => c.name), (line) => installLog.push(line));
+    await installStrangerProject(dir, packed.tarball!, [...CASES.map((c) => c.name), TYPESCRIPT_FOLDER], (line) => installLog.push(line));
     await Promise.all(
       CASES.map(async (c) => {
         const common = { dir, folder: c.name, collector, emulator, project: PROJECT, topic: `${c.name}-greetings`, env: c.env ?? {} };
@@ -109,4 +113,12 @@ void describe('a stranger installs the packed tracing package', () => {
       );
     });
   }
+
+  void it('TypeScript: CommonJS (.cts) and ES module (.mts) functions type-check against the packed declarations (node16 resolution, through the exports map)', async () => {
+    // @types/node is the user's to bring; this repository's copy stands in for it.
+    const typeRoots = path.resolve(__dirname, '..', '..', '..', 'node_modules', '@types');
+    const tsc = require.resolve('typescript/bin/tsc');
+    const output: string[] = [];
+    await runCommand({ command: process.execPath, args: [tsc, '-p', path.join(dir, TYPESCRIPT_FOLDER), '--typeRoots', typeRoots], cwd: dir, env: { PATH: process.env.PATH }, timeoutMs: 60_000, log: (line) => output.push(line) });
+  });
 });
