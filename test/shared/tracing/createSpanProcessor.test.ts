@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { loadTracingConfig } from 'cloud-functions-otel-tracing/internal/tracingConfig';
 import { createSpanProcessor } from 'cloud-functions-otel-tracing/internal/createSpanProcessor';
@@ -21,4 +22,22 @@ for (const [name, env, kind] of cases) {
 
 test('none records nothing', () => {
   assert.equal(createSpanProcessor(loadTracingConfig({ OTEL_TRACES_EXPORTER: 'none' }, [])), undefined);
+});
+
+test('gcp without the optional Cloud Trace exporter installed stops start-up with one line saying what to install', () => {
+  // A child process in which that one package cannot be resolved, as after `npm install --omit=optional`.
+  const script = `
+    const Module = require('node:module');
+    const resolve = Module._resolveFilename;
+    Module._resolveFilename = function (request, ...rest) {
+      if (request === '@google-cloud/opentelemetry-cloud-trace-exporter') throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: 'MODULE_NOT_FOUND' });
+      return resolve.call(this, request, ...rest);
+    };
+    const { loadTracingConfig } = require('cloud-functions-otel-tracing/internal/tracingConfig');
+    const { createSpanProcessor } = require('cloud-functions-otel-tracing/internal/createSpanProcessor');
+    try { createSpanProcessor(loadTracingConfig({ OTEL_TRACES_EXPORTER: 'gcp', GOOGLE_CLOUD_PROJECT: 'demo-x' }, [])); console.log('created'); }
+    catch (error) { console.log(error.name + ' ' + error.message); }`;
+  const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: __dirname }).trim();
+  assert.match(out, /^ConfigError OTEL_TRACES_EXPORTER: gcp needs @google-cloud\/opentelemetry-cloud-trace-exporter .*npm install/);
+  assert.ok(!out.includes('\n'), 'one line');
 });
