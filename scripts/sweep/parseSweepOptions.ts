@@ -39,8 +39,11 @@ is published again, one no retry can fix is recorded (an ERROR log line) and
 acknowledged. processOrder is idempotent, so a second message changes nothing.
 
 Targets the local stack (npm start) unless told otherwise: its emulators at
-$FIRESTORE_EMULATOR_HOST / $PUBSUB_EMULATOR_HOST, else ${LOCAL_FIRESTORE} / ${LOCAL_PUBSUB},
-project $GOOGLE_CLOUD_PROJECT or demo-orders. With --project, the real services of that
+$FIRESTORE_EMULATOR_HOST / $PUBSUB_EMULATOR_HOST, else those of the running stack
+(found in $TMPDIR/order-stack-<uid>/, whatever its ports), else ${LOCAL_FIRESTORE} /
+${LOCAL_PUBSUB}; project $GOOGLE_CLOUD_PROJECT or demo-orders. Its spans go to
+$OTEL_EXPORTER_OTLP_ENDPOINT, else to the running stack's collector, else 127.0.0.1:4318;
+a failed export is reported and does not change the exit code. With --project, the real services of that
 project, with your application-default credentials.
 Also read: ORDERS_TOPIC, ORDERS_COLLECTION, DEAD_LETTER_SUBSCRIPTION, OTEL_* (service
 name order-sweeper unless OTEL_SERVICE_NAME says otherwise).

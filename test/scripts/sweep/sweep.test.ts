@@ -5,12 +5,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
 import type { Message, Subscription } from '@google-cloud/pubsub';
 import { FirestoreOrderStore } from '../../../shared/firestore/firestoreOrderStore';
 import type { Order } from '../../../shared/order';
+import { stackStateDir, writeStackState } from '../../../scripts/stack/stackState';
 import { startEmulators } from '../../support/startEmulators';
 import type { TestEmulators } from '../../support/startEmulators';
 
@@ -132,3 +137,52 @@ test('without the stack or credentials: one line saying what is missing, no stac
   assert.equal(noCredentials.out.trim().split('\n').length, 1, noCredentials.out);
   assert.match(noCredentials.out, /^No Google Cloud credentials for project my-orders: run `gcloud auth application-default login`/);
 });
+
+test('a trace export that fails is reported but leaves the exit code to the work: 0 when everything was settled', async () => {
+  const closed = await freePort();
+  const run = await sweep([], { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${closed}` });
+  assert.match(run.out, /unpublished: found \d+, republished \d+, recorded 0, failed 0/, run.out);
+  assert.equal(run.code, 0, run.out);
+});
+
+test('with no OTEL endpoint set, the spans go to the running stack\'s collector, wherever its ports are', async () => {
+  // A stand-in for the stack's OTLP/HTTP receiver on a free port, recorded as a running stack would record itself.
+  const bodies: number[] = [];
+  const receiver = createServer((req, res) => {
+    let size = 0;
+    req.on('data', (chunk: Buffer) => (size += chunk.length));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') bodies.push(size);
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const port = (receiver.address() as AddressInfo).port;
+  const tmp = mkdtempSync(path.join(tmpdir(), 'sweep-stack-'));
+  const forget = writeStackState(stackStateDir({ TMPDIR: tmp }), {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    root: tmp,
+    ports: { firestore: emulators!.firestorePort, pubsub: emulators!.pubsubPort, otlpHttp: port },
+    urls: { createOrder: '', processOrder: '', pubsub: `127.0.0.1:${emulators!.pubsubPort}`, firestore: `127.0.0.1:${emulators!.firestorePort}`, otlpGrpc: '', otlpHttp: `http://127.0.0.1:${port}`, query: '', viewer: '' },
+  });
+  try {
+    const run = await sweep([], { TMPDIR: tmp, OTEL_TRACES_EXPORTER: 'otlp' }, false);
+    assert.equal(run.code, 0, run.out);
+    assert.match(run.out, new RegExp(`Sweeping the local stack \\(Firestore 127\\.0\\.0\\.1:${emulators!.firestorePort}, Pub/Sub 127\\.0\\.0\\.1:${emulators!.pubsubPort}`), 'its emulators too');
+    assert.ok(bodies.length > 0 && bodies.every((n) => n > 0), 'the sweep pass was exported to the stack\'s receiver');
+  } finally {
+    forget();
+    receiver.close();
+  }
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
