@@ -28,8 +28,9 @@ export interface Order extends OrderInput {
   /** True when the id was derived from an Idempotency-Key (a retry can complete it). */
   readonly keyed: boolean;
   /**
-   * W3C trace context of the request that accepted the order, so that whoever publishes
-   * it later (a retry, the sweeper) continues the order's own trace.
+   * W3C trace context of the span that owns the order's trace: the request that accepted
+   * it, or whoever published it later (a retry, the sweeper), which links to the earlier
+   * context and records its own here (docs/recovery.md).
    */
   readonly traceparent?: string;
   readonly tracestate?: string;
