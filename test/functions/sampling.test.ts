@@ -1,9 +1,10 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- tracing must start before the functions load */
 /**
- * Sampling as deployed (OTEL_TRACES_SAMPLER=parentbased_traceidratio) with ratio 0, through
- * the real createOrder: a request without trace context records nothing, while the sampled
- * flag Google's front end forwards (traceparent or X-Cloud-Trace-Context) is followed either
- * way. Also the attribute value length limit on the server span.
+ * The standard parent-based sampler (OTEL_TRACES_SAMPLER=parentbased_traceidratio, the way
+ * to let Google's front end decide) with ratio 0, through the real createOrder: a request
+ * without trace context records nothing, while the sampled flag the front end forwards
+ * (traceparent or X-Cloud-Trace-Context) is followed either way. Also the attribute value
+ * length limit on the server span. (The default sampler: test/functions/pipeline.test.ts.)
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
