@@ -7,6 +7,8 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 const USER_AGENT = 'gcf-tracing (OTLP/HTTP protobuf)';
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 const RETRYABLE_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+// What a kept-alive socket the server already closed gives on reuse.
+const STALE_SOCKET_ERRORS = new Set(['ECONNRESET', 'EPIPE']);
 const RETRY_BACKOFF_MS = 100;
 
 /**
@@ -103,7 +105,10 @@ export class OtlpProtoExporter implements SpanExporter {
         if (outcome.ok) return done({ code: ExportResultCode.SUCCESS });
         // As the OTLP specification asks: 429, 502, 503, 504 and a lost connection are
         // retried, after Retry-After when given, while the deadline allows.
-        const waitMs = outcome.retryAfterMs ?? RETRY_BACKOFF_MS;
+        // A kept-alive socket the collector closed while this process could not run (CPU
+        // throttled or stopped between requests) fails at once on reuse: retry without waiting,
+        // as Node's docs advise for a reset on a reused socket.
+        const waitMs = outcome.staleSocket ? 0 : (outcome.retryAfterMs ?? RETRY_BACKOFF_MS);
         if (outcome.retryable && performance.now() + waitMs < deadline) {
           // Not unref'd: at SIGTERM the final flush may be all that keeps the process alive.
           setTimeout(attempt, waitMs);
@@ -144,9 +149,13 @@ export class OtlpProtoExporter implements SpanExporter {
       request.destroy();
       finish({ ok: false, retryable: false, error: new Error(`OTLP export did not answer within ${this.timeoutMs} ms`) });
     });
-    request.on('error', (error: NodeJS.ErrnoException) => finish({ ok: false, retryable: RETRYABLE_ERRORS.has(error.code ?? ''), error }));
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      finish({ ok: false, retryable: RETRYABLE_ERRORS.has(error.code ?? ''), staleSocket: request.reusedSocket && STALE_SOCKET_ERRORS.has(error.code ?? ''), error }),
+    );
     request.end(payload);
   }
 }
 
-type PostOutcome = { readonly ok: true } | { readonly ok: false; readonly retryable: boolean; readonly retryAfterMs?: number | undefined; readonly error: Error };
+type PostOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly retryable: boolean; readonly retryAfterMs?: number | undefined; readonly staleSocket?: boolean; readonly error: Error };

@@ -46,8 +46,10 @@ describe('front end: request-based billing', { skip: isLinux ? false : 'needs /p
     });
   });
 
-  it('background: spans wait in a stopped process until scale-in, then all arrive at SIGTERM', async () => {
-    await withWorld({ target: 'work', idleShutdownMs: 2_500, env: { FLUSH_MODE: 'background', OTEL_BSP_SCHEDULE_DELAY: '100' } }, async (world) => {
+  it('background: spans wait in a stopped process until scale-in, then all arrive at SIGTERM (even after the collector closed the kept-alive socket)', async () => {
+    // Idle longer than the collector's keep-alive (Node's 5 s): the exporter's pooled socket is
+    // closed while the process is stopped, and the export at SIGTERM must not be lost on it.
+    await withWorld({ target: 'work', idleShutdownMs: 6_500, env: { FLUSH_MODE: 'background', OTEL_BSP_SCHEDULE_DELAY: '100' } }, async (world) => {
       const callers = [0, 1, 2, 3].map((i) => callerTraceparent(i));
       let pid = 0;
       for (const caller of callers) {
