@@ -109,8 +109,9 @@ ${PLATFORM_HELP}
 Environment: PUBSUB_EMULATOR_HOST / FIRESTORE_EMULATOR_HOST (host:port) reuse an
 emulator that is already running instead of starting one.
 
-A function or the collector that exits is restarted (backoff, a line saying so); after
-5 crashes within 60 s the stack gives up and stops. The emulators and their data stay.
+A function, the collector or one of Google's emulators that exits is restarted (backoff,
+a line saying so; an emulator is provisioned again); after 5 crashes of one part within
+60 s the stack gives up and stops. Traces are kept in .stack/traces.jsonl across restarts.
 
 A running stack is recorded in $TMPDIR/order-stack-<uid>/<pid>.json: a second start on
 its ports says so (pid, ports, how to stop it or start another), and npm run sweep

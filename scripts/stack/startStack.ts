@@ -10,7 +10,7 @@ import type { EmulatorBackend, StackUrls } from './formatBanner';
 import type { StackOptions } from './parseStackOptions';
 import { provisionPubSub } from './provisionPubSub';
 import { startCollectorProcess } from './startCollectorProcess';
-import { describeExit, startChild } from './startChild';
+import { startChild } from './startChild';
 import { localSweepEnv } from './localSweepEnv';
 import { startGoogleEmulator } from './startGoogleEmulator';
 import { startSweepSchedule } from './startSweepSchedule';
@@ -157,22 +157,33 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
   }
   await assertPortsFree(host, wanted);
   const emulators = chooseEmulators(options, () => deps.findGoogleEmulators(deps.env.PATH));
+  // What a restarted emulator needs before it is of use again; set once the stack knows it.
+  const afterEmulatorRestart: Record<'pubsub' | 'firestore', () => Promise<void>> = { pubsub: async () => undefined, firestore: async () => undefined };
   const startGoogle = async (kind: 'pubsub' | 'firestore', port: number): Promise<string> => {
     const lookup = deps.findGoogleEmulators(deps.env.PATH);
     if (!lookup.found) throw new GoogleEmulatorsMissingError(lookup.reason);
     deps.log(`[stack] starting Google's ${kind} emulator (Java; takes a few seconds)…`);
-    const emulator = await deps.startGoogleEmulator({
-      kind,
-      gcloud: lookup.gcloud,
-      host,
-      port,
-      projectId: options.projectId,
-      env: deps.env,
-      log: (line) => deps.log(`[${kind}] ${line}`),
+    const launch = (onPort: number) =>
+      deps.startGoogleEmulator({ kind, gcloud: lookup.gcloud, host, port: onPort, projectId: options.projectId, env: deps.env, log: (line) => deps.log(`[${kind}] ${line}`) });
+    let emulator = await launch(port);
+    const asRun = (e: typeof emulator) => ({ pid: e.pid, exited: e.exited, stop: () => e.close() });
+    // Supervised like the functions: restarted on the same port, then provisioned again
+    // (the topic and subscriptions, or the warm-up), since its data lived in the process
+    // that died. Orders it had accepted are republished by the sweeper's stuck pass.
+    const supervisor = superviseChild(asRun(emulator), {
+      ...deps.supervision,
+      name: `Google's ${kind} emulator`,
+      start: async () => {
+        // The Java process may outlive gcloud's wrapper, holding the port: end the whole group first.
+        await emulator.close();
+        emulator = await launch(emulator.port);
+        await afterEmulatorRestart[kind]().catch((err: unknown) => deps.log(`[stack] re-provisioning the ${kind} emulator failed: ${(err as Error).message}`));
+        return asRun(emulator);
+      },
+      log: deps.log,
+      onGiveUp: (reason) => void partDied(reason),
     });
-    services.push(emulator);
-    // Its data lives in that process: a restart could not bring the orders back.
-    void emulator.exited.then((exit) => partDied(`Google's ${kind} emulator (pid ${emulator.pid ?? '?'}) ${describeExit(exit)}`));
+    services.push({ close: () => supervisor.stop() });
     return `${local}:${emulator.port}`;
   };
 
@@ -288,7 +299,7 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
     const supervisors = [createOrder.supervise(), processOrder.supervise(), sweepOrders.supervise()];
     await warmUp;
 
-    await deps.provisionPubSub({
+    const provisioning = {
       apiEndpoint: pubsub,
       projectId: options.projectId,
       topic: options.topic,
@@ -305,9 +316,17 @@ export async function startStack(options: StackOptions, overrides: Partial<Stack
       // during a restart (95 of 100 messages dead-lettered): there, no policy and 100
       // attempts (the service's maximum).
       ...(emulators.backend === 'google' ? { retryPolicy: null, maxDeliveryAttempts: 100 } : {}),
-    });
+    };
+    const provision = () => deps.provisionPubSub(provisioning);
+    await provision();
+    afterEmulatorRestart.pubsub = provision;
+    afterEmulatorRestart.firestore = async () => void (await deps.warmUpFirestore(firestore));
 
-    sweepSchedule = startSweepSchedule({ url: sweepUrl, intervalMs: sweepIntervalMs, log: deps.log });
+    // An emulator outside this process (Google's, or one reused from PUBSUB_EMULATOR_HOST)
+    // may restart with nothing in it: before each pass, the topic and subscriptions are
+    // created again where missing (existing ones are kept), so the sweeper never meets NOT_FOUND.
+    const inProcessPubSub = !options.pubsubEmulatorHost && emulators.backend === 'bundled';
+    sweepSchedule = startSweepSchedule({ url: sweepUrl, intervalMs: sweepIntervalMs, log: deps.log, ...(inProcessPubSub ? {} : { beforePass: provision }) });
     deps.log(`[stack] recovery sweeper on ${sweepUrl}, called every ${sweepIntervalMs} ms`);
     const readyMs = Date.now() - started;
     deps.log(`[stack] ready in ${readyMs} ms`);

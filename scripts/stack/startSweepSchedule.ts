@@ -5,6 +5,8 @@ export interface SweepScheduleOptions {
   readonly log: (line: string) => void;
   /** Bounds one call (a pass over a big backlog may take a while). */
   readonly timeoutMs?: number;
+  /** Runs before each pass (the stack re-provisions an emulator that may have restarted); a failure is logged, the pass still runs. */
+  readonly beforePass?: () => Promise<void>;
 }
 
 export interface SweepSchedule {
@@ -25,6 +27,7 @@ export function startSweepSchedule(options: SweepScheduleOptions): SweepSchedule
   let running: Promise<void> | undefined;
   const pass = async (): Promise<void> => {
     started++;
+    await options.beforePass?.().catch((error: unknown) => options.log(`[sweeper] before pass ${started}: ${(error as Error).message.split('\n')[0]}`));
     try {
       const res = await fetch(options.url, { method: 'POST', signal: AbortSignal.timeout(options.timeoutMs ?? 120_000) });
       const report = (await res.json().catch(() => undefined)) as Record<string, { republished?: unknown[]; recorded?: unknown[]; pulled?: number } | undefined> | undefined;

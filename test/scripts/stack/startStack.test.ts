@@ -191,6 +191,36 @@ void describe('startStack (fake parts)', () => {
     assert.equal(events.filter((e) => e.startsWith('close google')).length, 2);
   });
 
+  void it("Google's Pub/Sub emulator that dies is restarted on its port and provisioned again; the stack stays up", async () => {
+    const { deps, events, lines, provisioned } = fakeDeps('serve');
+    const deaths: Record<string, () => void> = {};
+    const stack = await startStack(options(), {
+      ...deps,
+      findGoogleEmulators: () => ({ found: true, gcloud: '/opt/gcloud', sdkRoot: '/opt' }),
+      startGoogleEmulator: async (o) => {
+        events.push(`start google ${o.kind} on ${o.port}`);
+        const port = o.port || (o.kind === 'pubsub' ? 28085 : 28086);
+        // gcloud's wrapper exits 0 when its Java child is SIGKILLed.
+        const exited = new Promise<{ code: number; signal: null }>((resolve) => (deaths[o.kind] = () => resolve({ code: 0, signal: null })));
+        return { kind: o.kind, host: '127.0.0.1', port, address: `127.0.0.1:${port}`, pid: 7, exited, close: async () => void events.push(`close google ${o.kind}`) };
+      },
+    });
+    try {
+      assert.equal(provisioned.length, 1);
+      deaths.pubsub!();
+      await waitUntil(() => lines.find((l) => l === "[stack] Google's pubsub emulator is back as pid 7 (restart 1)"));
+      await waitUntil(() => (provisioned.length === 2 ? true : undefined));
+      assert.ok(lines.includes("[stack] Google's pubsub emulator (pid 7) exited with code 0; restarting it in 20 ms (crash 1 of 3 allowed within 60 s)"), lines.join('\n'));
+      assert.ok(events.includes('start google pubsub on 28085'), 'restarted on the port it had');
+      assert.deepEqual(provisioned[1], provisioned[0], 'the same topic, subscriptions and push endpoint again');
+      const failed = await Promise.race([stack.failure, new Promise((resolve) => setTimeout(() => resolve('still up'), 200))]);
+      assert.equal(failed, 'still up');
+      assert.ok(isAlive(stack.pids.createOrder) && isAlive(stack.pids.processOrder));
+    } finally {
+      await stack.close();
+    }
+  });
+
   void it('--emulators bundled keeps the bundled ones even where gcloud has them', async () => {
     const { deps, events } = fakeDeps('serve');
     const stack = await startStack(options(['--emulators=bundled']), { ...deps, findGoogleEmulators: () => ({ found: true, gcloud: '/opt/gcloud', sdkRoot: '/opt' }) });
