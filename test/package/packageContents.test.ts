@@ -1,7 +1,8 @@
 /**
  * What `npm pack` ships of the tracing package, read statically: only the build, README and
  * LICENSE; every module the built code loads is a Node builtin, one of its own files, or a
- * package it declares (dependencies or peerDependencies); nothing reaches into another
+ * package it declares (dependencies, peerDependencies, or optionalDependencies for what it
+ * loads only on request and reports clearly when missing); nothing reaches into another
  * package's private build folders (`/build/src/`); every `exports` target is shipped.
  */
 import { before, describe, it } from 'node:test';
@@ -15,15 +16,22 @@ import type { PackedLibrary } from '../../scripts/package/packLibrary';
 interface Manifest {
   readonly dependencies?: Record<string, string>;
   readonly peerDependencies?: Record<string, string>;
+  readonly optionalDependencies?: Record<string, string>;
   readonly exports: Record<string, string | Record<string, string>>;
 }
 
 // require('x'), import('x'), `from 'x'` (declarations), and template literals without ${}.
 const SPECIFIER = /\b(?:require|import)\s*\(\s*(['"`])([^'"`$]+)\1\s*\)|\bfrom\s+(['"])([^'"]+)\3/g;
+// require(NAME) of a string constant of the same file (`const NAME = 'x';`).
+const REQUIRED_CONSTANT = /\brequire\s*\(\s*([A-Za-z_$][\w$]*)\s*\)/g;
+const CONSTANT = /\bconst\s+([A-Za-z_$][\w$]*)\s*=\s*(['"])([^'"]+)\2\s*;/g;
 
-/** The module specifiers a file's text loads, in order. */
+/** The module specifiers a file's text loads: literals, and string constants of the file. */
 function moduleSpecifiers(text: string): string[] {
-  return [...text.matchAll(SPECIFIER)].map((m) => m[2] ?? m[4] ?? '');
+  const constants = new Map([...text.matchAll(CONSTANT)].map((m) => [m[1]!, m[3]!]));
+  const literals = [...text.matchAll(SPECIFIER)].map((m) => m[2] ?? m[4] ?? '');
+  const named = [...text.matchAll(REQUIRED_CONSTANT)].flatMap((m) => constants.get(m[1]!) ?? []);
+  return [...literals, ...named];
 }
 
 /** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
@@ -43,7 +51,7 @@ const isBuiltin = (specifier: string): boolean => specifier.startsWith('node:') 
 void describe('the packed tracing package', () => {
   let packed: PackedLibrary;
   const manifest = JSON.parse(readFileSync(path.join(LIBRARY_DIR, 'package.json'), 'utf8')) as Manifest;
-  const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+  const declared = new Set([manifest.dependencies, manifest.peerDependencies, manifest.optionalDependencies].flatMap((deps) => Object.keys(deps ?? {})));
   const code = (): string[] => packed.files.filter((f) => /\.(js|d\.ts)$/.test(f));
 
   before(async () => {
@@ -68,7 +76,7 @@ void describe('the packed tracing package', () => {
     assert.deepEqual(offending, []);
   });
 
-  void it('loads only Node builtins, its own shipped files, and the packages it declares', () => {
+  void it('loads only Node builtins, its own shipped files, and the packages it declares (dependencies, peer or optional)', () => {
     const problems: string[] = [];
     for (const file of code()) {
       for (const specifier of moduleSpecifiers(readFileSync(path.join(LIBRARY_DIR, file), 'utf8'))) {
@@ -76,7 +84,7 @@ void describe('the packed tracing package', () => {
           const target = path.posix.join(path.posix.dirname(file), specifier);
           if (![target, `${target}.js`, `${target}.d.ts`].some((f) => packed.files.includes(f))) problems.push(`${file}: ${specifier} is not shipped`);
         } else if (!isBuiltin(specifier) && !declared.has(packageName(specifier))) {
-          problems.push(`${file}: ${specifier} is not in dependencies or peerDependencies`);
+          problems.push(`${file}: ${specifier} is not in dependencies, peerDependencies or optionalDependencies`);
         }
       }
     }
