@@ -35,7 +35,7 @@ export function logWindow(options: LogWindowOptions): LogWindow {
   mkdirSync(options.dir, { recursive: true });
   const streams = new Map<string, WriteStream>();
   const fileOf = (source: string): string => path.join(options.dir, `${FUNCTION_SOURCES.includes(source) ? source : 'stack'}.log`);
-  const files = ['createOrder', 'processOrder', 'stack'].map(fileOf);
+  const files = [...FUNCTION_SOURCES, 'stack'].map(fileOf);
   const write = (source: string, line: string): void => {
     const file = fileOf(source);
     let stream = streams.get(file);

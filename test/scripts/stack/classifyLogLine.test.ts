@@ -18,6 +18,17 @@ const CASES: readonly [string, string, LogLineClass][] = [
   ['the stack\'s own lines are shown', '[stack] createOrder started as pid 1 on port 8080', { show: 'full', source: 'stack' }],
   ['the emulator\'s lines are shown', '[pubsub] push delivery failed', { show: 'full', source: 'pubsub' }],
   ['an unprefixed line is the stack\'s', 'something', { show: 'full', source: 'stack' }],
+  [
+    "the sweeper's pass line is counted as one kind, whatever its figures",
+    '[sweepOrders] {"severity":"INFO","message":"sweep pass: unpublished: found 0, republished 0, recorded 0, failed 0; dead letters: pulled 0","dryRun":false}',
+    { show: 'count', source: 'sweepOrders', key: 'sweep pass' },
+  ],
+  ['a sweep pass that left work is an ERROR, shown', '[sweepOrders] {"severity":"ERROR","message":"sweep pass left work for the next one: stuck: failed 1"}', { show: 'full', source: 'sweepOrders' }],
+  ["Google's Pub/Sub emulator INFO is counted by kind", "[pubsub] INFO: Failed to push to endpoint 'http://127.0.0.1:8081/projects/p/topics/t': Connection refused", { show: 'count', source: 'pubsub', key: 'Failed to push to endpoint' }],
+  ["Google's emulator INFO with figures", '[pubsub] INFO: Server started, listening on 8085', { show: 'count', source: 'pubsub', key: 'Server started, listening on' }],
+  ["Google's Firestore emulator INFO too", '[firestore] INFO: Detected HTTP/2 connection.', { show: 'count', source: 'firestore', key: 'Detected HTTP/2 connection.' }],
+  ['an emulator WARNING stays in full', '[pubsub] WARNING: Subscription not found', { show: 'full', source: 'pubsub' }],
+  ['an emulator SEVERE stays in full', '[firestore] SEVERE: exception thrown', { show: 'full', source: 'firestore' }],
 ];
 
 void describe('classifyLogLine', () => {

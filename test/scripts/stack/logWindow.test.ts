@@ -30,7 +30,7 @@ void describe('logWindow', () => {
       assert.equal(createLog.length, 12);
       assert.match(await readFile(path.join(dir, 'processOrder.log'), 'utf8'), /WARNING[\s\S]*Serving function/);
       assert.equal(await readFile(path.join(dir, 'stack.log'), 'utf8'), '[stack] ready in 10 ms\n');
-      assert.deepEqual(window.files.map((f) => path.basename(f)), ['createOrder.log', 'processOrder.log', 'stack.log']);
+      assert.deepEqual(window.files.map((f) => path.basename(f)), ['createOrder.log', 'processOrder.log', 'sweepOrders.log', 'stack.log']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
