@@ -46,7 +46,7 @@ export function classifyLogLine(line: string): LogLineClass {
 /** "INFO: Failed to push to endpoint 'http://…': Connection refused" → "Failed to push to endpoint": one key per kind of line. */
 function emulatorKey(text: string): string {
   const message = text.replace(EMULATOR_ROUTINE, '');
-  return message.split(/[:'"(\[]| \d/)[0]!.trim() || 'INFO line';
+  return message.split(/[:'"([]| \d/)[0]!.trim() || 'INFO line';
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {
