@@ -64,8 +64,6 @@ async function startFunction(target: 'createOrder' | 'processOrder', env: Record
         PUBSUB_EMULATOR_HOST: closedHost,
         METADATA_SERVER_DETECTION: 'none',
         OTEL_TRACES_EXPORTER: 'none',
-        REQUEST_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
-        REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
         ...env,
       },
     },
@@ -127,7 +125,7 @@ for (const [target, length, says] of [
   test(`${target}: a declared Content-Length over the limit is refused at once with a JSON 413, and the connection closed`, async () => {
     const fn = await startFunction(target);
     // Only 10 of the declared bytes ever come; the answer must not wait for the rest.
-    const answer = await exchange(fn.port, declared(length), REQUEST_TIMEOUT_MS - 500);
+    const answer = await exchange(fn.port, declared(length), SLACK_MS);
     assert.equal(answer.status, 413, answer.headers);
     assert.match(answer.headers, /content-type: application\/json/i);
     assert.match(String(answer.body.error), says);
@@ -138,7 +136,9 @@ for (const [target, length, says] of [
 
 for (const target of ['createOrder', 'processOrder'] as const) {
   test(`${target}: a body or headers that never finish end in a JSON 408 within the limits`, async () => {
-    const fn = await startFunction(target);
+    // Short limits here only: on a busy machine a function's first request can block its
+    // event loop (loading the client libraries) longer than these, which Node counts too.
+    const fn = await startFunction(target, { REQUEST_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS), REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) });
     const [body, headers] = await Promise.all([
       exchange(fn.port, declared(100), REQUEST_TIMEOUT_MS + SLACK_MS),
       exchange(fn.port, 'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: applica', HEADERS_TIMEOUT_MS + SLACK_MS),

@@ -72,7 +72,8 @@ async function record(otlpUrl: string, base: number): Promise<Recorded> {
 }
 
 async function listedIds(page: Page): Promise<string[]> {
-  await page.waitForFunction("document.getElementById('list-status').textContent !== 'Loading…'");
+  // The list is drawn once the page's script has run; before that there is no status line.
+  await page.waitForFunction("(document.getElementById('list-status') || { textContent: 'Loading…' }).textContent !== 'Loading…'");
   return page.locator('tr.trace-row').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-trace-id') ?? ''));
 }
 

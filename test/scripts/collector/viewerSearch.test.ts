@@ -71,7 +71,8 @@ async function record(otlpUrl: string): Promise<Recorded> {
 }
 
 async function listed(page: Page): Promise<{ ids: string[]; status: string; durations: number[]; statuses: string[] }> {
-  await page.waitForFunction("document.getElementById('list-status').textContent !== 'Loading…'");
+  // The list is drawn once the page's script has run; before that there is no status line.
+  await page.waitForFunction("(document.getElementById('list-status') || { textContent: 'Loading…' }).textContent !== 'Loading…'");
   const rows = page.locator('tr.trace-row');
   return {
     ids: await rows.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-trace-id') ?? '')),
