@@ -47,6 +47,7 @@ interface StrangerCase {
 const CASES: readonly StrangerCase[] = [
   { name: 'cjs', what: 'CommonJS, one changed import' },
   { name: 'esm', what: 'ES module ("type": "module"), one changed import with named imports' },
+  { name: 'zerocode', what: 'CommonJS, unmodified (imports functions-framework, injects nothing), NODE_OPTIONS=--require cloud-functions-otel-tracing/register', env: { NODE_OPTIONS: '--require cloud-functions-otel-tracing/register' } },
 ];
 
 const PROJECT = 'demo-stranger';
