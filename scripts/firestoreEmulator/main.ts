@@ -1,36 +1,21 @@
-import { parseArgs } from 'node:util';
-import { DEFAULT_FIRESTORE_EMULATOR_PORT, startFirestoreEmulator } from './startFirestoreEmulator';
-
-const HELP = `Usage: node dist/scripts/firestoreEmulator/main.js [--host 127.0.0.1] [--port ${DEFAULT_FIRESTORE_EMULATOR_PORT}]
-
-In-memory Firestore emulator (google.firestore.v1 gRPC, no TLS). Point clients at it with
-  FIRESTORE_EMULATOR_HOST=<host>:<port>
-Data lives in memory and is gone when the process stops (Ctrl-C).
-Exit codes: 0 stopped by signal, 1 could not start, 2 bad arguments.`;
+import { FIRESTORE_EMULATOR_HELP, FirestoreEmulatorUsageError, parseFirestoreEmulatorArgs } from './parseFirestoreEmulatorArgs';
+import { startFirestoreEmulator } from './startFirestoreEmulator';
 
 async function main(argv: readonly string[]): Promise<number> {
-  let values;
+  let options;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { host: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }));
+    options = parseFirestoreEmulatorArgs(argv);
   } catch (err) {
-    console.error(`${(err as Error).message}\n\n${HELP}`);
+    if (!(err instanceof FirestoreEmulatorUsageError)) throw err;
+    console.error(`${err.message}\n\n${FIRESTORE_EMULATOR_HELP}`);
     return 2;
   }
-  if (values.help) {
-    console.log(HELP);
+  if (options.help) {
+    console.log(FIRESTORE_EMULATOR_HELP);
     return 0;
   }
-  const port = values.port === undefined ? DEFAULT_FIRESTORE_EMULATOR_PORT : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`--port must be an integer 0-65535, got "${values.port}"`);
-    return 2;
-  }
   try {
-    const emulator = await startFirestoreEmulator({ host: values.host ?? '127.0.0.1', port });
+    const emulator = await startFirestoreEmulator({ host: options.host, port: options.port });
     console.log(`Firestore emulator listening on ${emulator.address}\n  export FIRESTORE_EMULATOR_HOST=${emulator.address}`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

@@ -6,7 +6,7 @@ export interface EmulatorCliOptions {
   readonly port: number;
 }
 
-export const USAGE = `Usage: node dist/scripts/pubsubEmulator/main.js [--port 8085] [--host 127.0.0.1] [--help]
+export const USAGE = `Usage: node_modules/.bin/node dist/scripts/pubsubEmulator/main.js [--port 8085] [--host 127.0.0.1] [-h|--help]
 
 In-memory Google Cloud Pub/Sub emulator (gRPC google.pubsub.v1). Point clients at it
 with PUBSUB_EMULATOR_HOST=HOST:PORT. Push subscriptions deliver Eventarc-style

@@ -1,0 +1,41 @@
+import { parseFlags } from '../cli/parseFlags';
+import { DEFAULT_FIRESTORE_EMULATOR_PORT } from './startFirestoreEmulator';
+
+export interface FirestoreEmulatorCliOptions {
+  readonly help: boolean;
+  readonly host: string;
+  readonly port: number;
+}
+
+export const FIRESTORE_EMULATOR_HELP = `Usage: node_modules/.bin/node dist/scripts/firestoreEmulator/main.js [--host 127.0.0.1] [--port ${DEFAULT_FIRESTORE_EMULATOR_PORT}]
+
+In-memory Firestore emulator (google.firestore.v1 gRPC, no TLS). Point clients at it with
+  FIRESTORE_EMULATOR_HOST=<host>:<port>
+Data lives in memory and is gone when the process stops (Ctrl-C).
+
+Options:
+  --host ADDR   address to listen on (default 127.0.0.1)
+  --port N      gRPC port (default ${DEFAULT_FIRESTORE_EMULATOR_PORT}; 0 = any free port)
+  -h, --help    this text
+
+Exit codes: 0 stopped by signal, 1 could not start, 2 bad arguments.`;
+
+export class FirestoreEmulatorUsageError extends Error {
+  override readonly name = 'FirestoreEmulatorUsageError';
+}
+
+/** Reads the command line (without node and script); throws FirestoreEmulatorUsageError. */
+export function parseFirestoreEmulatorArgs(argv: readonly string[]): FirestoreEmulatorCliOptions {
+  const values = parseFlags(
+    argv,
+    { host: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    (message) => new FirestoreEmulatorUsageError(message),
+  );
+  const port = values.port === undefined ? DEFAULT_FIRESTORE_EMULATOR_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new FirestoreEmulatorUsageError(`--port must be an integer 0-65535, got "${String(values.port)}"`);
+  }
+  const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
+  if (host === '') throw new FirestoreEmulatorUsageError('--host must not be empty');
+  return { help: values.help === true, host, port };
+}
