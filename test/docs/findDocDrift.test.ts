@@ -23,6 +23,7 @@ const CLEAN: DocFacts = {
         '```bash',
         'npm run load -- --orders 10   # ten orders',
         'npm run load -- --help',
+        'npm run load -- --orders 5 -- npx other --not-ours',
         '```',
         '',
         '| flag | meaning |',
@@ -63,8 +64,8 @@ test('a page that runs a command with a flag it does not accept, or lists one in
     pages: [{ ...page, text: `${page.text}\n\nRun \`npm run load -- --target https://x\`.\n\n| \`--ghost\` | gone |` }],
   };
   assert.deepEqual(findDocDrift(drifted), [
-    'docs/load.md:16: npm run load does not accept --target',
-    'docs/load.md:18: --ghost is accepted by none of npm run load (another tool\'s flag? name the tool in the paragraph)',
+    'docs/load.md:17: npm run load does not accept --target',
+    'docs/load.md:19: --ghost is accepted by none of npm run load (another tool\'s flag? name the tool in the paragraph)',
   ]);
 });
 

@@ -65,11 +65,12 @@ function unknownDocFlags(facts: DocFacts): string[] {
     for (const { line, number, block } of logicalLines(page.text)) {
       for (const segment of line.split(/`|\||&&|;|\s#\s|→/)) {
         const invoked = invokedCommand(segment, facts.commands);
+        const own = invoked ? ownArguments(segment, invoked.invocation) : undefined;
         for (const flag of segment.match(LONG_FLAG) ?? []) {
           const where = `${page.path}:${number}`;
           if (invoked) {
-            // Flags before the invocation belong to whatever runs it.
-            if (segment.indexOf(flag) < segment.indexOf(invoked.invocation)) continue;
+            // Flags before the invocation, or after a second `--` (the command it runs), are not its own.
+            if (!own!.includes(flag)) continue;
             if (!invoked.flags.includes(flag)) problems.push(`${where}: ${invoked.invocation} does not accept ${flag}`);
           } else if (!OTHER_TOOL.test(block) && !context.some((c) => c.flags.includes(flag))) {
             const names = context.length > 0 ? context.map((c) => c.invocation).join(', ') : 'no command of this page';
@@ -134,6 +135,12 @@ function logicalLines(text: string): { line: string; number: number; block: stri
   });
   if (pending) out.push({ ...pending, block: pending.line });
   return out;
+}
+
+/** The flags of `npm run x -- --a --b -- other --c`: `--a --b`. */
+function ownArguments(segment: string, invocation: string): string[] {
+  const rest = segment.slice(segment.indexOf(invocation) + invocation.length).replace(/^\s+--(?=\s|$)/, '');
+  return rest.split(/\s--(?=\s|$)/)[0]!.match(LONG_FLAG) ?? [];
 }
 
 function invokes(text: string, command: CommandFacts, commands: readonly CommandFacts[]): boolean {

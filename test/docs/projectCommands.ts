@@ -2,6 +2,7 @@ import { BENCH_HELP, parseBenchOptions } from '../../scripts/bench/parseBenchOpt
 import { COLLECTOR_USAGE, parseCollectorArgs } from '../../scripts/collector/parseCollectorArgs';
 import { DEPLOY_HELP, parseDeployOptions } from '../../scripts/deploy/parseDeployOptions';
 import { FAULT_HELP, parseFaultOptions } from '../../scripts/fault/parseFaultOptions';
+import { FRONT_END_HELP, parseFrontEndOptions } from '../../scripts/frontEnd/parseFrontEndOptions';
 import { FIRESTORE_EMULATOR_HELP, parseFirestoreEmulatorArgs } from '../../scripts/firestoreEmulator/parseFirestoreEmulatorArgs';
 import { LOAD_HELP, parseLoadOptions } from '../../scripts/load/parseLoadOptions';
 import { USAGE as PUBSUB_EMULATOR_HELP, parseEmulatorArgs } from '../../scripts/pubsubEmulator/parseEmulatorArgs';
@@ -40,6 +41,7 @@ export const PROJECT_COMMANDS: readonly ProjectCommand[] = [
   { invocation: 'npm run sweep', entry: 'scripts/sweep', parser: 'scripts/sweep/parseSweepOptions.ts', parse: () => parseSweepOptions(['--help'], NO_ENV), help: SWEEP_HELP, pages: ['docs/recovery.md'] },
   { invocation: 'npm run deploy', entry: 'scripts/deploy', parser: 'scripts/deploy/parseDeployOptions.ts', parse: () => parseDeployOptions(['--help']), help: DEPLOY_HELP, pages: ['docs/deploy.md'] },
   { invocation: 'npm run deploy:rehearse', entry: 'scripts/rehearse', parser: 'scripts/rehearse/parseRehearseOptions.ts', parse: () => parseRehearseOptions(['--help']), help: REHEARSE_HELP, pages: ['docs/deploy.md'] },
+  { invocation: 'npm run front-end', entry: 'scripts/frontEnd', parser: 'scripts/frontEnd/parseFrontEndOptions.ts', parse: () => parseFrontEndOptions(['--help']), help: FRONT_END_HELP, pages: ['docs/cloud-run-front-end.md'] },
   { invocation: 'dist/scripts/collector/main.js', entry: 'scripts/collector/main', parser: 'scripts/collector/parseCollectorArgs.ts', parse: () => parseCollectorArgs(['--help']), help: COLLECTOR_USAGE, pages: ['scripts/collector/README.md'] },
   { invocation: 'dist/scripts/pubsubEmulator/main.js', entry: 'scripts/pubsubEmulator/main', parser: 'scripts/pubsubEmulator/parseEmulatorArgs.ts', parse: () => parseEmulatorArgs(['--help']), help: PUBSUB_EMULATOR_HELP, pages: ['scripts/pubsubEmulator/README.md'] },
   { invocation: 'dist/scripts/firestoreEmulator/main.js', entry: 'scripts/firestoreEmulator/main', parser: 'scripts/firestoreEmulator/parseFirestoreEmulatorArgs.ts', parse: () => parseFirestoreEmulatorArgs(['--help']), help: FIRESTORE_EMULATOR_HELP, pages: ['docs/local-stack.md'] },
