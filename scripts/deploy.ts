@@ -5,6 +5,7 @@ import { formatScript } from './deploy/formatScript';
 import type { DeployOptions } from './deploy/parseDeployOptions';
 import { DEPLOY_HELP, DeployOptionsError, parseDeployOptions } from './deploy/parseDeployOptions';
 import { planDeploy } from './deploy/planDeploy';
+import { planUndo } from './deploy/planUndo';
 import { runSteps } from './deploy/runSteps';
 import { spawnCommand } from './deploy/spawnCommand';
 
@@ -15,13 +16,18 @@ const ROOT = path.resolve(__dirname, '..', '..');
 runCli({ parse: parseDeployOptions, usageError: DeployOptionsError, help: DEPLOY_HELP, run: deploy });
 
 async function deploy(options: DeployOptions): Promise<number> {
-  const steps = planDeploy(options);
-  const script = () =>
-    formatScript(steps, [
-      `Deploy of the order functions to project ${options.project}, region ${options.region}`,
-      `(exporter ${options.exporter}, sample ratio ${options.sampleRatio}, topic ${options.ordersTopic}, createOrder ${options.allowUnauthenticated ? 'public' : 'private'}, ${options.instanceBasedBilling ? 'instance-based billing, FLUSH_MODE=background' : 'request-based billing'}).`,
-      `Run from ${ROOT}: --source=. uploads that folder.`,
-    ]);
+  const steps = options.undo ? planUndo(options) : planDeploy(options);
+  const header = options.undo
+    ? [
+        `Undo of the order functions' deploy in project ${options.project}, region ${options.region} (topic ${options.ordersTopic}):`,
+        `each resource is checked first, so one already gone is skipped. ${options.deleteDatabase ? 'The Firestore database (default) is deleted too, with its data.' : 'The Firestore database and its data are kept (--delete-database removes them).'}`,
+      ]
+    : [
+        `Deploy of the order functions to project ${options.project}, region ${options.region}`,
+        `(exporter ${options.exporter}, sample ratio ${options.sampleRatio}, topic ${options.ordersTopic}, createOrder ${options.allowUnauthenticated ? 'public' : 'private'}, ${options.instanceBasedBilling ? 'instance-based billing, FLUSH_MODE=background' : 'request-based billing'}).`,
+        `Run from ${ROOT}: --source=. uploads that folder.`,
+      ];
+  const script = () => formatScript(steps, header);
   if (options.dryRun) {
     process.stdout.write(script());
     return 0;
@@ -34,14 +40,19 @@ async function deploy(options: DeployOptions): Promise<number> {
     return 2;
   }
 
-  console.log(`Deploying to project ${options.project}, region ${options.region} with ${gcloud} (${steps.length} steps)`);
+  console.log(`${options.undo ? 'Removing the deploy from' : 'Deploying to'} project ${options.project}, region ${options.region} with ${gcloud} (${steps.length} steps)`);
   const outcome = await runSteps(steps, {
     runCommand: spawnCommand({ executable: gcloud, cwd: ROOT, out: process.stdout, err: process.stderr }),
     log: (line) => console.log(line),
+    what: options.undo ? 'Undo' : 'Deploy',
   });
   if (!outcome.ok) {
     console.error(`\n${outcome.message}`);
     return 1;
+  }
+  if (options.undo) {
+    console.log(`\nRemoved. ${outcome.removed} resources deleted, ${outcome.absent} were already gone.`);
+    return 0;
   }
   const url = outcome.values.get('CREATE_ORDER_URL');
   console.log(`\nDeployed. ${outcome.created} resources created, ${outcome.existing} already existed.`);

@@ -29,6 +29,14 @@ export function formatScript(steps: readonly GcloudStep[], header: readonly stri
       case 'capture':
         lines.push(`${step.name}=$(${commandText(step.argv)})`);
         break;
+      case 'remove':
+        if (step.captureAs !== undefined) {
+          // The first line only (cut at the first whitespace: ids have none), without a `head` to find on PATH.
+          const v = step.captureAs;
+          lines.push(`${v}=$(${commandText(step.check)} 2>/dev/null); ${v}=\${${v}%%[[:space:]]*}`, `[ -z "$${v}" ] ||`, `  ${commandText(step.delete)}`);
+        } else if (step.existsWhen === 'prints') lines.push(`[ -z "$(${commandText(step.check)} 2>/dev/null)" ] ||`, `  ${commandText(step.delete)}`);
+        else lines.push(`! ${commandText(step.check)} >/dev/null 2>&1 ||`, `  ${commandText(step.delete)}`);
+        break;
     }
   });
   return lines.join('\n') + '\n';

@@ -16,6 +16,9 @@ export type Argv = readonly Arg[];
  * - `require`: `check` must exit 0; if not, the deploy stops and prints `hint` (what we
  *   deliberately do not create for the user).
  * - `capture`: its trimmed stdout becomes the value `name` that later steps reference.
+ * - `remove` (the undo): `check` as for `ensure`; only when the resource exists does
+ *   `delete` run, so a resource already gone is not an error. With `captureAs`, the
+ *   check's first line of output is that value for `delete` (an index's generated id).
  */
 export type GcloudStep =
   | { readonly kind: 'run'; readonly title: string; readonly argv: Argv; readonly attempts?: number }
@@ -28,7 +31,17 @@ export type GcloudStep =
       readonly existsWhen?: 'exit-0' | 'prints';
     }
   | { readonly kind: 'require'; readonly title: string; readonly check: Argv; readonly hint: string }
-  | { readonly kind: 'capture'; readonly title: string; readonly name: string; readonly argv: Argv };
+  | { readonly kind: 'capture'; readonly title: string; readonly name: string; readonly argv: Argv }
+  | {
+      readonly kind: 'remove';
+      readonly title: string;
+      /** What goes: `topic orders`, `function create-order`. */
+      readonly resource: string;
+      readonly check: Argv;
+      readonly delete: Argv;
+      readonly existsWhen?: 'exit-0' | 'prints';
+      readonly captureAs?: string;
+    };
 
 export function valueRef(name: string): ValueRef {
   return { ref: name };
@@ -50,6 +63,8 @@ export function stepCommands(step: GcloudStep): readonly Argv[] {
   switch (step.kind) {
     case 'ensure':
       return [step.check, step.create];
+    case 'remove':
+      return [step.check, step.delete];
     case 'require':
       return [step.check];
     default:

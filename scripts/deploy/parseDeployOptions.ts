@@ -6,6 +6,10 @@ export interface DeployOptions extends DeploySettings {
   readonly allowUnauthenticated: boolean;
   /** Print the commands, run nothing. */
   readonly dryRun: boolean;
+  /** Remove what the deploy creates instead of deploying. */
+  readonly undo: boolean;
+  /** With undo: also delete the Firestore database "(default)" and its data. */
+  readonly deleteDatabase: boolean;
   readonly help: boolean;
 }
 
@@ -41,11 +45,21 @@ Options:
                             background), which saves one exporter round trip per
                             request (default: request-based billing, flush before
                             answering; see docs/performance.md)
+  --undo                    remove everything the deploy creates instead, in
+                            dependency order: the scheduler job, the three
+                            functions (with process-order's Eventarc trigger and
+                            its subscription), the project grants, the four service
+                            accounts, the dead-letter subscription, both topics, the
+                            sweeper's Firestore indexes; what is already gone is
+                            skipped. Give the same --project, --region and --topic
+                            as the deploy; with --dry-run, print the commands
+  --delete-database         with --undo: also delete the Firestore database
+                            (default) and every document in it (never otherwise)
   -h, --help                this text
 
-Exit codes: 0 deployed (or printed, with --dry-run); 1 a gcloud step failed (its
-exit code and error are printed, later steps did not run); 2 bad usage or no gcloud
-on PATH (the commands are printed).`;
+Exit codes: 0 deployed or removed (or printed, with --dry-run); 1 a gcloud step
+failed (its exit code and error are printed, later steps did not run); 2 bad usage
+or no gcloud on PATH (the commands are printed).`;
 
 // The deployed functions wait at most this long for their spans to flush before answering.
 const FLUSH_TIMEOUT_MS = 3000;
@@ -67,18 +81,22 @@ export function parseDeployOptions(argv: readonly string[] = process.argv.slice(
       'sample-ratio': { type: 'string' },
       topic: { type: 'string' },
       'instance-based-billing': { type: 'boolean' },
+      undo: { type: 'boolean' },
+      'delete-database': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     (message) => new DeployOptionsError(message),
   );
   // --help reads nothing else, so it works with any (or no) other flags.
   if (values.help === true) {
-    return { project: '', region: '', ordersTopic: 'orders', exporter: 'gcp', sampleRatio: 1, flushTimeoutMs: FLUSH_TIMEOUT_MS, instanceBasedBilling: false, allowUnauthenticated: false, dryRun: false, help: true };
+    return { project: '', region: '', ordersTopic: 'orders', exporter: 'gcp', sampleRatio: 1, flushTimeoutMs: FLUSH_TIMEOUT_MS, instanceBasedBilling: false, allowUnauthenticated: false, dryRun: false, undo: false, deleteDatabase: false, help: true };
   }
   const str = (name: string): string | undefined => {
     const raw = values[name];
     return typeof raw === 'string' ? raw.trim() : undefined;
   };
+  const undo = values.undo === true;
+  if (values['delete-database'] === true && !undo) throw new DeployOptionsError('--delete-database only goes with --undo');
   return {
     project: parseProject(str('project')),
     region: parseRegion(str('region')),
@@ -89,6 +107,8 @@ export function parseDeployOptions(argv: readonly string[] = process.argv.slice(
     instanceBasedBilling: values['instance-based-billing'] === true,
     allowUnauthenticated: values['allow-unauthenticated'] === true,
     dryRun: values['dry-run'] === true,
+    undo,
+    deleteDatabase: values['delete-database'] === true,
     help: false,
   };
 }

@@ -22,10 +22,20 @@ export interface RunStepsDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Pause before retrying a step that has `attempts` > 1. */
   readonly retryDelayMs?: number;
+  /** What the failure message says stopped (default `Deploy`). */
+  readonly what?: string;
 }
 
 export type RunOutcome =
-  | { readonly ok: true; readonly values: ReadonlyMap<string, string>; readonly created: number; readonly existing: number }
+  | {
+      readonly ok: true;
+      readonly values: ReadonlyMap<string, string>;
+      readonly created: number;
+      readonly existing: number;
+      /** Undo: resources deleted, and resources that were already gone. */
+      readonly removed: number;
+      readonly absent: number;
+    }
   | {
       readonly ok: false;
       /** 1-based index of the failed step. */
@@ -39,6 +49,8 @@ export type RunOutcome =
 // Captured values end up inside other commands' arguments: accept names, numbers, URLs.
 const CAPTURED = /^[\w.:/@-]+$/;
 const STDERR_LINES = 20;
+// How gcloud says a resource does not exist (describe of a topic, function, account, job).
+const NOT_FOUND = /NOT_FOUND|not found|does not exist/i;
 // gcloud's answer when no account is logged in (or its login expired): 12 lines of advice
 // that come down to one command.
 const NO_CREDENTIALS = /You do not currently have an active account selected|Reauthentication (?:required|failed)|gcloud auth login/;
@@ -53,6 +65,8 @@ export async function runSteps(steps: readonly GcloudStep[], deps: RunStepsDeps)
   const values = new Map<string, string>();
   let created = 0;
   let existing = 0;
+  let removed = 0;
+  let absent = 0;
 
   for (const [index, step] of steps.entries()) {
     const n = `[${index + 1}/${steps.length}]`;
@@ -61,7 +75,7 @@ export async function runSteps(steps: readonly GcloudStep[], deps: RunStepsDeps)
       ok: false,
       step: index + 1,
       code: result.code,
-      message: failureMessage(index + 1, steps.length, step, argv, result, problem),
+      message: failureMessage(deps.what ?? 'Deploy', index + 1, steps.length, step, argv, result, problem),
     });
     const exec = async (argv: Argv, mode: 'stream' | 'quiet', prefix = n) => {
       const resolved = resolveArgv(argv, values);
@@ -93,6 +107,26 @@ export async function runSteps(steps: readonly GcloudStep[], deps: RunStepsDeps)
         created++;
         break;
       }
+      case 'remove': {
+        const check = await exec(step.check, 'quiet');
+        const output = check.result.stdout.trim();
+        // Gone is fine; a check that fails for another reason (credentials, permission) is not "gone".
+        if (check.result.code !== 0 && !NOT_FOUND.test(check.result.stderr)) return fail(check.resolved, check.result);
+        if (check.result.code !== 0 || (step.existsWhen === 'prints' && output === '')) {
+          absent++;
+          deps.log(`${pad} not there; nothing to remove`);
+          break;
+        }
+        if (step.captureAs !== undefined) {
+          const value = output.split('\n')[0]!.trim();
+          if (!CAPTURED.test(value)) return fail(check.resolved, check.result, `It printed "${value.slice(0, 200)}" where ${step.captureAs} was expected.`);
+          values.set(step.captureAs, value);
+        }
+        const { resolved, result } = await exec(step.delete, 'stream', pad);
+        if (result.code !== 0) return fail(resolved, result);
+        removed++;
+        break;
+      }
       case 'require': {
         const { resolved, result } = await exec(step.check, 'quiet');
         if (result.code !== 0) return fail(resolved, result, step.hint);
@@ -111,10 +145,11 @@ export async function runSteps(steps: readonly GcloudStep[], deps: RunStepsDeps)
       }
     }
   }
-  return { ok: true, values, created, existing };
+  return { ok: true, values, created, existing, removed, absent };
 }
 
 function failureMessage(
+  what: string,
   index: number,
   total: number,
   step: GcloudStep,
@@ -124,17 +159,17 @@ function failureMessage(
 ): string {
   if (NO_CREDENTIALS.test(result.stderr)) {
     return [
-      `Deploy stopped at step ${index}/${total} (${step.title}): gcloud has no active, logged-in account.`,
+      `${what} stopped at step ${index}/${total} (${step.title}): gcloud has no active, logged-in account.`,
       'Run `gcloud auth login` (or `gcloud config set account ACCOUNT`), then the same command again.',
     ].join('\n');
   }
   const stderr = result.stderr.trimEnd().split('\n').slice(-STDERR_LINES).join('\n');
   return [
-    `Deploy stopped at step ${index}/${total}: ${step.title}`,
+    `${what} stopped at step ${index}/${total}: ${step.title}`,
     `gcloud exited with code ${result.code}:`,
     `  ${formatCommand(argv)}`,
     ...(stderr ? [stderr] : []),
     ...(problem ? [problem] : []),
-    `Steps after it did not run. Fix the cause and run the same command again: what exists is kept, the rest is re-applied.`,
+    `Steps after it did not run. Fix the cause and run the same command again: ${what === 'Deploy' ? 'what exists is kept, the rest is re-applied' : 'what is already gone is skipped'}.`,
   ].join('\n');
 }

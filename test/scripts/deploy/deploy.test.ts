@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { Argv } from '../../../scripts/deploy/gcloudStep';
 import { resolveArgv, stepCommands } from '../../../scripts/deploy/gcloudStep';
 import { parseDeployOptions } from '../../../scripts/deploy/parseDeployOptions';
 import { planDeploy } from '../../../scripts/deploy/planDeploy';
+import type { Call } from './runDeployCli';
+import { ARGS, FAKE_GCLOUD_DIR, NODE_DIR, ROOT, callLog, commandWords, deploy, spawnRecorded, work } from './runDeployCli';
 
-// `npm run deploy` as a user runs it (the compiled front end), against the stand-in
-// gcloud in fixtures/ placed first on PATH. The real gcloud (if any) is never on that PATH.
-const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'scripts', 'deploy.js');
-const FAKE_GCLOUD_DIR = path.join(ROOT, 'test', 'scripts', 'deploy', 'fixtures');
-const NODE_DIR = path.dirname(process.execPath);
-const ARGS = ['--project', 'my-orders-123', '--region', 'europe-west1'];
 // The fake's answers to the value-capturing describes (see fixtures/gcloud).
 const CAPTURED = new Map([
   ['PROJECT_NUMBER', '123456789012'],
@@ -25,55 +18,6 @@ const CAPTURED = new Map([
   ['CREATE_ORDER_URL', 'https://europe-west1-fake.cloudfunctions.net/create-order'],
 ]);
 
-const work = mkdtempSync(path.join(tmpdir(), 'deploy-test-'));
-after(() => rmSync(work, { recursive: true, force: true }));
-let runs = 0;
-
-interface Call {
-  readonly argv: string[];
-  readonly cwd: string;
-}
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** What the fake gcloud recorded; undefined when it never ran. */
-  readonly calls: Call[] | undefined;
-}
-
-function spawnRecorded(command: string, args: readonly string[], env: Record<string, string>, logFile: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env, FAKE_GCLOUD_LOG: logFile }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      let calls: Call[] | undefined;
-      try {
-        calls = readFileSync(logFile, 'utf8')
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line) as Call);
-      } catch {
-        calls = undefined;
-      }
-      resolve({ code, stdout, stderr, calls });
-    });
-  });
-}
-
-function deploy(args: readonly string[], env: { existing?: string; fail?: string; path?: string } = {}): Promise<Result> {
-  const logFile = path.join(work, `calls-${++runs}.jsonl`);
-  const vars: Record<string, string> = {
-    PATH: env.path ?? [FAKE_GCLOUD_DIR, NODE_DIR].join(path.delimiter),
-    FAKE_GCLOUD_EXISTING: env.existing ?? '',
-    FAKE_GCLOUD_FAIL: env.fail ?? '',
-  };
-  return spawnRecorded(process.execPath, [CLI, ...args], vars, logFile);
-}
-
 /** The commands the plan runs when `exists(check)` tells which guarded creates are skipped. */
 function expectedCalls(exists: (check: Argv) => boolean): string[][] {
   return planDeploy(parseDeployOptions(ARGS)).flatMap((step) => {
@@ -81,7 +25,6 @@ function expectedCalls(exists: (check: Argv) => boolean): string[][] {
     return commands.map((argv) => resolveArgv(argv, CAPTURED));
   });
 }
-const commandWords = (argv: readonly string[]) => argv.filter((a) => !a.startsWith('-')).join(' ');
 const indexOf = (calls: Call[], words: string) => calls.findIndex((c) => commandWords(c.argv).startsWith(words));
 
 test('first deploy: creates what is missing, in order, with the captured values filled in', async () => {
@@ -202,7 +145,7 @@ test('the dry run, pasted into bash, runs exactly the commands the deploy runs',
   writeFileSync(script, printed.stdout);
   const env = { PATH: [FAKE_GCLOUD_DIR, NODE_DIR].join(path.delimiter), FAKE_GCLOUD_EXISTING: 'firestore databases|pubsub topics orders', FAKE_GCLOUD_FAIL: '' };
   const [viaBash, viaDeploy] = await Promise.all([
-    spawnRecorded('/bin/bash', [script], env, path.join(work, `calls-${++runs}.jsonl`)),
+    spawnRecorded('/bin/bash', [script], env, callLog()),
     deploy(ARGS, { existing: env.FAKE_GCLOUD_EXISTING }),
   ]);
   assert.equal(viaBash.code, 0, viaBash.stderr);

@@ -17,6 +17,8 @@ test('defaults: Cloud Trace, every new trace sampled, topic orders, private, not
       instanceBasedBilling: false,
       allowUnauthenticated: false,
       dryRun: false,
+      undo: false,
+      deleteDatabase: false,
       help: false,
     },
   );
@@ -31,6 +33,8 @@ const cases: { name: string; argv: string[]; expect: Partial<ReturnType<typeof p
   { name: 'sample ratio .5', argv: ['--sample-ratio', '.5'], expect: { sampleRatio: 0.5 } },
   { name: 'topic', argv: ['--topic', 'orders-v2'], expect: { ordersTopic: 'orders-v2' } },
   { name: 'instance-based billing', argv: ['--instance-based-billing'], expect: { instanceBasedBilling: true } },
+  { name: 'undo', argv: ['--undo'], expect: { undo: true, deleteDatabase: false } },
+  { name: 'undo with the database', argv: ['--undo', '--delete-database'], expect: { undo: true, deleteDatabase: true } },
   { name: 'a longer region name', argv: ['--region', 'northamerica-northeast1'], expect: { region: 'northamerica-northeast1' } },
 ];
 for (const c of cases) {
@@ -59,6 +63,7 @@ const errors: { name: string; argv: string[]; message: RegExp }[] = [
   { name: 'ratio in exponent form', argv: [...REQUIRED, '--sample-ratio', '1e-1'], message: /--sample-ratio/ },
   { name: 'topic with a slash', argv: [...REQUIRED, '--topic', 'projects/x/topics/orders'], message: /--topic/ },
   { name: 'topic starting with goog', argv: [...REQUIRED, '--topic', 'google-orders'], message: /--topic "google-orders"/ },
+  { name: 'database without undo', argv: [...REQUIRED, '--delete-database'], message: /--delete-database only goes with --undo/ },
   { name: 'unknown flag', argv: [...REQUIRED, '--yes'], message: /--yes/ },
   { name: 'positional argument', argv: [...REQUIRED, 'now'], message: /now/ },
   { name: 'flag without its value', argv: ['--region', 'europe-west1', '--project'], message: /--project/ },
