@@ -37,7 +37,7 @@ export interface DocFacts {
 const ENV_NAME = /(?<![\w.-])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*(?:_[A-Z0-9]+|_\*)(?![\w-])/g;
 const LONG_FLAG = /(?<![\w-])--[a-z][a-z0-9-]*/g;
 // A flag on a line that names one of these belongs to that tool, not to a command of ours.
-const OTHER_TOOL = /\b(gcloud|npx|npm (ci|install|prune|pack|test)|node --|NODE_OPTIONS|tsc|functions-framework|java|chromium)\b|node_modules\/\.bin\/node --/;
+const OTHER_TOOL = /\b(gcloud|npx|npm (ci|install|prune|pack|test)|node --|Node's|NODE_OPTIONS|tsc|functions-framework|java|chromium)\b|node_modules\/\.bin\/node --/;
 
 export function findDocDrift(facts: DocFacts): string[] {
   return [...undocumentedFlags(facts), ...unknownDocFlags(facts), ...undocumentedEnv(facts), ...unknownDocEnv(facts)];
