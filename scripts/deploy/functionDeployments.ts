@@ -1,4 +1,8 @@
-/** Which production exporter the deployed functions use (see shared/config.ts). */
+/**
+ * Which production exporter the deployed functions use (OTEL_TRACES_EXPORTER):
+ * `gcp_otlp`, OTLP to the Telemetry API (the default), or `gcp`, Google's Cloud Trace
+ * exporter (deprecated upstream since August 2026, kept for projects that rely on it).
+ */
 export type ProductionExporter = 'gcp' | 'gcp_otlp';
 
 export interface DeploySettings {
@@ -6,7 +10,10 @@ export interface DeploySettings {
   readonly region: string;
   readonly ordersTopic: string;
   readonly exporter: ProductionExporter;
-  /** parentbased_traceidratio's ratio for new root traces; a sampled caller is always followed. */
+  /**
+   * OTEL_TRACES_SAMPLER_ARG of the library's default sampler: the share of traces recorded
+   * whatever Google's front end's rate-limited sampled flag says; a sampled caller is always followed.
+   */
   readonly sampleRatio: number;
   readonly flushTimeoutMs: number;
   /**
@@ -38,7 +45,9 @@ export function functionDeployments(settings: DeploySettings): readonly Function
     GOOGLE_CLOUD_PROJECT: settings.project,
     ORDERS_TOPIC: settings.ordersTopic,
     OTEL_TRACES_EXPORTER: settings.exporter,
-    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    // No OTEL_TRACES_SAMPLER: the library's default (a sampled parent is followed, anything
+    // else decided by this ratio) records every order, while a parent-based sampler would
+    // follow the front end's flag, which marks at most 0.1 requests/s per instance sampled.
     OTEL_TRACES_SAMPLER_ARG: String(settings.sampleRatio),
     FLUSH_TIMEOUT_MS: String(settings.flushTimeoutMs),
   };

@@ -33,10 +33,13 @@ Options:
   --dry-run                 print the gcloud commands in order and run nothing
   --allow-unauthenticated   make createOrder public (default: callers need
                             roles/run.invoker, e.g. an identity token)
-  --exporter gcp|gcp_otlp   trace exporter: gcp = Cloud Trace API (default),
-                            gcp_otlp = OTLP to telemetry.googleapis.com
-  --sample-ratio R          share of new traces recorded, 0..1 (default 1); a
-                            caller's sampled flag is always followed
+  --exporter gcp_otlp|gcp   trace exporter: gcp_otlp = OTLP to the Telemetry API,
+                            telemetry.googleapis.com (default, what Google now
+                            recommends); gcp = the Cloud Trace exporter
+                            (deprecated upstream since August 2026)
+  --sample-ratio R          share of traces recorded, 0..1 (default 1: every
+                            order), whatever the sampled flag Google's front end
+                            sets; a caller's sampled flag is always followed
   --topic NAME              Pub/Sub topic (default orders; dead letters go to
                             NAME-dead-letter)
   --instance-based-billing  CPU always allocated (Cloud Run --no-cpu-throttling,
@@ -89,7 +92,7 @@ export function parseDeployOptions(argv: readonly string[] = process.argv.slice(
   );
   // --help reads nothing else, so it works with any (or no) other flags.
   if (values.help === true) {
-    return { project: '', region: '', ordersTopic: 'orders', exporter: 'gcp', sampleRatio: 1, flushTimeoutMs: FLUSH_TIMEOUT_MS, instanceBasedBilling: false, allowUnauthenticated: false, dryRun: false, undo: false, deleteDatabase: false, help: true };
+    return { project: '', region: '', ordersTopic: 'orders', exporter: 'gcp_otlp', sampleRatio: 1, flushTimeoutMs: FLUSH_TIMEOUT_MS, instanceBasedBilling: false, allowUnauthenticated: false, dryRun: false, undo: false, deleteDatabase: false, help: true };
   }
   const str = (name: string): string | undefined => {
     const raw = values[name];
@@ -101,7 +104,7 @@ export function parseDeployOptions(argv: readonly string[] = process.argv.slice(
     project: parseProject(str('project')),
     region: parseRegion(str('region')),
     ordersTopic: parseTopic(str('topic') ?? 'orders'),
-    exporter: parseExporter(str('exporter') ?? 'gcp'),
+    exporter: parseExporter(str('exporter') ?? 'gcp_otlp'),
     sampleRatio: parseRatio(str('sample-ratio') ?? '1'),
     flushTimeoutMs: FLUSH_TIMEOUT_MS,
     instanceBasedBilling: values['instance-based-billing'] === true,
@@ -139,7 +142,7 @@ function parseTopic(raw: string): string {
 
 function parseExporter(raw: string): ProductionExporter {
   if (raw === 'gcp' || raw === 'gcp_otlp') return raw;
-  throw new DeployOptionsError(`--exporter "${raw}" is not gcp or gcp_otlp`);
+  throw new DeployOptionsError(`--exporter "${raw}" is not gcp_otlp or gcp`);
 }
 
 function parseRatio(raw: string): number {

@@ -9,7 +9,7 @@ export const REHEARSAL_SETTINGS: DeploySettings = {
   project: 'demo-orders',
   region: 'europe-west1',
   ordersTopic: 'orders',
-  exporter: 'gcp',
+  exporter: 'gcp_otlp',
   sampleRatio: 1,
   flushTimeoutMs: 3000,
 };

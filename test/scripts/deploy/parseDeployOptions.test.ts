@@ -4,14 +4,14 @@ import { DeployOptionsError, parseDeployOptions } from '../../../scripts/deploy/
 
 const REQUIRED = ['--project', 'my-orders-123', '--region', 'europe-west1'];
 
-test('defaults: Cloud Trace, every new trace sampled, topic orders, private, not a dry run', () => {
+test('defaults: OTLP to the Telemetry API, every trace recorded, topic orders, private, not a dry run', () => {
   assert.deepEqual(
     { ...parseDeployOptions(REQUIRED) },
     {
       project: 'my-orders-123',
       region: 'europe-west1',
       ordersTopic: 'orders',
-      exporter: 'gcp',
+      exporter: 'gcp_otlp',
       sampleRatio: 1,
       flushTimeoutMs: 3000,
       instanceBasedBilling: false,
@@ -27,6 +27,7 @@ test('defaults: Cloud Trace, every new trace sampled, topic orders, private, not
 const cases: { name: string; argv: string[]; expect: Partial<ReturnType<typeof parseDeployOptions>> }[] = [
   { name: 'dry run', argv: ['--dry-run'], expect: { dryRun: true } },
   { name: 'public createOrder', argv: ['--allow-unauthenticated'], expect: { allowUnauthenticated: true } },
+  { name: 'the Cloud Trace exporter', argv: ['--exporter', 'gcp'], expect: { exporter: 'gcp' } },
   { name: 'OTLP to the Telemetry API', argv: ['--exporter', 'gcp_otlp'], expect: { exporter: 'gcp_otlp' } },
   { name: 'sample ratio', argv: ['--sample-ratio=0.25'], expect: { sampleRatio: 0.25 } },
   { name: 'sample ratio 0 (only sampled callers are recorded)', argv: ['--sample-ratio', '0'], expect: { sampleRatio: 0 } },
@@ -56,7 +57,7 @@ const errors: { name: string; argv: string[]; message: RegExp }[] = [
   { name: 'project id too short', argv: ['--project', 'abc', '--region', 'europe-west1'], message: /--project "abc"/ },
   { name: 'domain-scoped project', argv: ['--project', 'example.com:orders', '--region', 'europe-west1'], message: /--project/ },
   { name: 'region', argv: ['--project', 'my-orders-123', '--region', 'europe'], message: /--region "europe"/ },
-  { name: 'exporter', argv: [...REQUIRED, '--exporter', 'otlp'], message: /--exporter "otlp" is not gcp or gcp_otlp/ },
+  { name: 'exporter', argv: [...REQUIRED, '--exporter', 'otlp'], message: /--exporter "otlp" is not gcp_otlp or gcp/ },
   { name: 'ratio above 1', argv: [...REQUIRED, '--sample-ratio', '1.5'], message: /--sample-ratio "1.5"/ },
   { name: 'ratio negative', argv: [...REQUIRED, '--sample-ratio=-0.1'], message: /--sample-ratio "-0.1"/ },
   { name: 'ratio not a number', argv: [...REQUIRED, '--sample-ratio', 'half'], message: /--sample-ratio "half"/ },

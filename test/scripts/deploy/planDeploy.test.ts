@@ -52,7 +52,7 @@ test('the steps, in order: what each does and what it acts on', () => {
     plan().map((s) => `${s.kind}: ${stepCommands(s).map(words).join(' || ')}`),
     [
       'capture: projects describe my-orders-123',
-      'run: services enable cloudfunctions.googleapis.com run.googleapis.com cloudbuild.googleapis.com artifactregistry.googleapis.com eventarc.googleapis.com pubsub.googleapis.com firestore.googleapis.com cloudtrace.googleapis.com iam.googleapis.com cloudscheduler.googleapis.com',
+      'run: services enable cloudfunctions.googleapis.com run.googleapis.com cloudbuild.googleapis.com artifactregistry.googleapis.com eventarc.googleapis.com pubsub.googleapis.com firestore.googleapis.com cloudtrace.googleapis.com telemetry.googleapis.com iam.googleapis.com cloudscheduler.googleapis.com',
       'require: firestore databases describe',
       'ensure: pubsub topics describe orders || pubsub topics create orders',
       'ensure: pubsub topics describe orders-dead-letter || pubsub topics create orders-dead-letter',
@@ -96,7 +96,7 @@ test('createOrder is deployed with exactly these flags', () => {
     '--gen2', '--runtime=nodejs22', '--region=europe-west1', '--source=.', '--entry-point=createOrder',
     '--trigger-http', '--no-allow-unauthenticated',
     `--service-account=${CREATE_SA}`,
-    '--set-env-vars=GOOGLE_CLOUD_PROJECT=my-orders-123,ORDERS_TOPIC=orders,OTEL_TRACES_EXPORTER=gcp,OTEL_TRACES_SAMPLER=parentbased_traceidratio,OTEL_TRACES_SAMPLER_ARG=1,FLUSH_TIMEOUT_MS=3000',
+    '--set-env-vars=GOOGLE_CLOUD_PROJECT=my-orders-123,ORDERS_TOPIC=orders,OTEL_TRACES_EXPORTER=gcp_otlp,OTEL_TRACES_SAMPLER_ARG=1,FLUSH_TIMEOUT_MS=3000',
     '--memory=512Mi', '--cpu=1', '--timeout=60s', '--concurrency=80', '--max-instances=10',
     '--project=my-orders-123', '--quiet',
   ]); // prettier-ignore
@@ -108,7 +108,7 @@ test('processOrder is deployed on the topic, retried on failure, invoked as its 
     '--gen2', '--runtime=nodejs22', '--region=europe-west1', '--source=.', '--entry-point=processOrder',
     '--trigger-topic=orders', '--retry', `--trigger-service-account=${PROCESS_SA}`,
     `--service-account=${PROCESS_SA}`,
-    '--set-env-vars=GOOGLE_CLOUD_PROJECT=my-orders-123,ORDERS_TOPIC=orders,OTEL_TRACES_EXPORTER=gcp,OTEL_TRACES_SAMPLER=parentbased_traceidratio,OTEL_TRACES_SAMPLER_ARG=1,FLUSH_TIMEOUT_MS=3000',
+    '--set-env-vars=GOOGLE_CLOUD_PROJECT=my-orders-123,ORDERS_TOPIC=orders,OTEL_TRACES_EXPORTER=gcp_otlp,OTEL_TRACES_SAMPLER_ARG=1,FLUSH_TIMEOUT_MS=3000',
     '--memory=512Mi', '--cpu=1', '--timeout=60s', '--concurrency=20', '--max-instances=10',
     '--project=my-orders-123', '--quiet',
   ]); // prettier-ignore
@@ -128,35 +128,36 @@ const flagCases: {
     flags: [],
     createOrder: ['--no-allow-unauthenticated'],
     notInCreateOrder: ['--allow-unauthenticated'],
-    env: { OTEL_TRACES_EXPORTER: 'gcp', OTEL_TRACES_SAMPLER_ARG: '1', ORDERS_TOPIC: 'orders' },
-    traceRole: 'roles/cloudtrace.agent',
-    apis: { in: ['cloudtrace.googleapis.com'], out: ['telemetry.googleapis.com'] },
+    // No OTEL_TRACES_SAMPLER: the library's default sampler records every order.
+    env: { OTEL_TRACES_EXPORTER: 'gcp_otlp', OTEL_TRACES_SAMPLER_ARG: '1', ORDERS_TOPIC: 'orders' },
+    traceRole: 'roles/telemetry.tracesWriter',
+    apis: { in: ['telemetry.googleapis.com', 'cloudtrace.googleapis.com'], out: [] },
   },
   {
     name: '--allow-unauthenticated',
     flags: ['--allow-unauthenticated'],
     createOrder: ['--allow-unauthenticated'],
     notInCreateOrder: ['--no-allow-unauthenticated'],
-    env: { OTEL_TRACES_EXPORTER: 'gcp' },
-    traceRole: 'roles/cloudtrace.agent',
+    env: { OTEL_TRACES_EXPORTER: 'gcp_otlp' },
+    traceRole: 'roles/telemetry.tracesWriter',
     apis: { in: [], out: [] },
   },
   {
-    name: '--exporter gcp_otlp',
-    flags: ['--exporter', 'gcp_otlp'],
+    name: '--exporter gcp (the Cloud Trace exporter)',
+    flags: ['--exporter', 'gcp'],
     createOrder: ['--no-allow-unauthenticated'],
     notInCreateOrder: [],
-    env: { OTEL_TRACES_EXPORTER: 'gcp_otlp' },
-    traceRole: 'roles/telemetry.tracesWriter',
-    apis: { in: ['telemetry.googleapis.com', 'cloudtrace.googleapis.com'], out: [] },
+    env: { OTEL_TRACES_EXPORTER: 'gcp' },
+    traceRole: 'roles/cloudtrace.agent',
+    apis: { in: ['cloudtrace.googleapis.com'], out: ['telemetry.googleapis.com'] },
   },
   {
     name: '--sample-ratio 0.05',
     flags: ['--sample-ratio', '0.05'],
     createOrder: [],
     notInCreateOrder: [],
-    env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.05' },
-    traceRole: 'roles/cloudtrace.agent',
+    env: { OTEL_TRACES_SAMPLER_ARG: '0.05' },
+    traceRole: 'roles/telemetry.tracesWriter',
     apis: { in: [], out: [] },
   },
   {
@@ -165,7 +166,7 @@ const flagCases: {
     createOrder: [],
     notInCreateOrder: [],
     env: { ORDERS_TOPIC: 'orders-v2' },
-    traceRole: 'roles/cloudtrace.agent',
+    traceRole: 'roles/telemetry.tracesWriter',
     apis: { in: [], out: [] },
   },
 ];
@@ -181,6 +182,7 @@ for (const c of flagCases) {
     for (const argv of [createOrder, processOrder]) {
       const env = envOf(argv);
       for (const [key, value] of Object.entries(c.env)) assert.equal(env[key], value, key);
+      assert.equal(env.OTEL_TRACES_SAMPLER, undefined, 'the library chooses the sampler');
     }
     const trace = grants(steps).filter((g) => /trace/i.test(g.split(' ')[1]!));
     assert.deepEqual(trace, [
@@ -200,19 +202,19 @@ for (const c of flagCases) {
 
 test('each service account gets only the roles its function needs, on the narrowest resource', () => {
   assert.deepEqual(grants(plan('--topic', 'orders-v2')).sort(), [
-    `${CREATE_SA} roles/cloudtrace.agent projects my-orders-123`,
     `${CREATE_SA} roles/datastore.user projects my-orders-123`,
     `${CREATE_SA} roles/pubsub.publisher pubsub topics orders-v2`,
-    `${PROCESS_SA} roles/cloudtrace.agent projects my-orders-123`,
+    `${CREATE_SA} roles/telemetry.tracesWriter projects my-orders-123`,
     `${PROCESS_SA} roles/datastore.user projects my-orders-123`,
     `${PROCESS_SA} roles/run.invoker functions process-order`,
+    `${PROCESS_SA} roles/telemetry.tracesWriter projects my-orders-123`,
     `${PUBSUB_AGENT} roles/iam.serviceAccountTokenCreator iam service-accounts ${PROCESS_SA}`,
     `${PUBSUB_AGENT} roles/pubsub.publisher pubsub topics orders-v2-dead-letter`,
     `${PUBSUB_AGENT} roles/pubsub.subscriber pubsub subscriptions $SUBSCRIPTION`,
-    `${SWEEP_SA} roles/cloudtrace.agent projects my-orders-123`,
     `${SWEEP_SA} roles/datastore.user projects my-orders-123`,
     `${SWEEP_SA} roles/pubsub.publisher pubsub topics orders-v2`,
     `${SWEEP_SA} roles/pubsub.subscriber pubsub subscriptions orders-v2-dead-letter-sub`,
+    `${SWEEP_SA} roles/telemetry.tracesWriter projects my-orders-123`,
     `${SCHEDULER_SA} roles/run.invoker functions sweep-orders`,
   ]);
 });
@@ -327,7 +329,7 @@ test('the sweeper: indexes, then its function, then the scheduler job that calls
     '--gen2', '--runtime=nodejs22', '--region=europe-west1', '--source=.', '--entry-point=sweepOrders',
     '--trigger-http', '--no-allow-unauthenticated',
     `--service-account=${SWEEP_SA}`,
-    '--set-env-vars=GOOGLE_CLOUD_PROJECT=my-orders-123,ORDERS_TOPIC=orders,OTEL_TRACES_EXPORTER=gcp,OTEL_TRACES_SAMPLER=parentbased_traceidratio,OTEL_TRACES_SAMPLER_ARG=1,FLUSH_TIMEOUT_MS=3000',
+    '--set-env-vars=GOOGLE_CLOUD_PROJECT=my-orders-123,ORDERS_TOPIC=orders,OTEL_TRACES_EXPORTER=gcp_otlp,OTEL_TRACES_SAMPLER_ARG=1,FLUSH_TIMEOUT_MS=3000',
     '--memory=512Mi', '--cpu=1', '--timeout=300s', '--concurrency=1', '--max-instances=1',
     '--project=my-orders-123', '--quiet',
   ]); // prettier-ignore

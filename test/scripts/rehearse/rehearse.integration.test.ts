@@ -61,7 +61,7 @@ void describe('npm run deploy:rehearse', () => {
     assert.ok(upload && Number(upload[1]) > 0 && Number(upload[2]) > 0, out);
     const modules = /production node_modules: +(\d+) packages, (\d+) bytes/.exec(out);
     assert.ok(modules && Number(modules[1]) > 0, out);
-    assert.match(out, /OTEL_TRACES_EXPORTER: gcp → otlp/);
+    assert.match(out, /OTEL_TRACES_EXPORTER: gcp_otlp → otlp/);
     assert.match(out, /order [0-9a-f-]{36}, trace [0-9a-f]{32}/);
     assert.match(out, /sweep-orders: one pass, 200, nothing left over/);
     assert.match(out, /cold start createOrder: +median \d+ ms/);
