@@ -3,6 +3,7 @@ import type { Arg, Argv, GcloudStep } from './gcloudStep';
 import { stepCommands } from './gcloudStep';
 import type { DeployPlanInput } from './planDeploy';
 import { planDeploy } from './planDeploy';
+import { listIndexArgv } from './sweeperSteps';
 
 export interface UndoPlanInput extends Omit<DeployPlanInput, 'exporter'> {
   /** Also delete the Firestore database "(default)" with every document in it (the deploy only requires it). */
@@ -138,17 +139,7 @@ function removalOf(argv: Argv, input: UndoPlanInput): Removal | undefined {
     case 'index': {
       const fields = flagValues(argv, '--field-config').map((f) => /field-path=([^,]+)/.exec(f)![1]!);
       return remove(
-        [
-          'gcloud',
-          'firestore',
-          'indexes',
-          'composite',
-          'list',
-          '--database=(default)',
-          `--filter=name~/collectionGroups/orders/ AND queryScope=COLLECTION AND ${fields.map((f) => `fields.fieldPath=${f}`).join(' AND ')}`,
-          '--format=value(name.basename())',
-          p,
-        ],
+        listIndexArgv(fields, '--format=value(name.basename())', p),
         ['gcloud', 'firestore', 'indexes', 'composite', 'delete', { parts: [{ ref: 'INDEX' }] }, '--database=(default)', p, '--quiet'],
         { existsWhen: 'prints', captureAs: 'INDEX' },
       );

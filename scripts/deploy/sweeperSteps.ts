@@ -28,6 +28,12 @@ export const SWEEP_INDEXES: readonly { readonly title: string; readonly fields: 
 
 const SWEEP_URL = valueRef('SWEEP_URL');
 
+/** Lists the composite index on `orders` over these fields: prints it (in `format`) when it exists, else nothing. */
+export function listIndexArgv(fields: readonly string[], format: string, projectFlag: string): Argv {
+  const filter = ['name~/collectionGroups/orders/', 'queryScope=COLLECTION', ...fields.map((f) => `fields.fieldPath=${f}`)].join(' AND ');
+  return ['gcloud', 'firestore', 'indexes', 'composite', 'list', '--database=(default)', `--filter=${filter}`, format, projectFlag];
+}
+
 /**
  * The recovery sweeper's part of the deploy, in order: its Firestore indexes (before the
  * function, whose queries fail without them), its grants (Firestore, publish to the
@@ -45,17 +51,7 @@ export function sweeperSteps(input: SweeperPlanInput): GcloudStep[] {
       kind: 'ensure',
       existsWhen: 'prints',
       title: `Firestore composite index on orders (${equality} ASC, ${range} ASC): ${title}`,
-      check: [
-        'gcloud',
-        'firestore',
-        'indexes',
-        'composite',
-        'list',
-        '--database=(default)',
-        `--filter=name~/collectionGroups/orders/ AND queryScope=COLLECTION AND fields.fieldPath=${equality} AND fields.fieldPath=${range}`,
-        '--format=value(name)',
-        p,
-      ],
+      check: listIndexArgv([equality, range], '--format=value(name)', p),
       create: [
         'gcloud',
         'firestore',
