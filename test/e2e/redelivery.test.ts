@@ -33,6 +33,7 @@ import { provisionPubSub } from '../../scripts/stack/provisionPubSub';
 import { startChild } from '../../scripts/stack/startChild';
 import type { RunningChild } from '../../scripts/stack/startChild';
 import { waitForHttp } from '../../scripts/stack/waitForHttp';
+import { waitFor } from '../support/waitFor';
 
 process.env.METADATA_SERVER_DETECTION ??= 'none';
 
@@ -192,13 +193,6 @@ class FirestoreFront {
   }
 }
 
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 void describe('processOrder under real Pub/Sub redelivery', () => {
   let collector: Collector;
@@ -333,7 +327,7 @@ void describe('processOrder under real Pub/Sub redelivery', () => {
       messages.set(orderId, await Promise.all(Array.from({ length: PUBLISHES }, () => publish(orderMessage(orderId), plan))));
     }
     const all = [...messages.values()].flat();
-    await waitFor('every message to be acknowledged', () => all.every((id) => tap.acked(id)));
+    await waitFor('every message to be acknowledged', () => all.every((id) => tap.acked(id)), WAIT_MS);
 
     let invocations = 0;
     for (const id of all) {
@@ -368,11 +362,11 @@ void describe('processOrder under real Pub/Sub redelivery', () => {
     let messageId = '';
     try {
       messageId = await publish(orderMessage(orderId));
-      await waitFor(`${FAILURES} failed deliveries`, () => tap.of(messageId).filter((p) => p.answered === 500).length >= FAILURES);
+      await waitFor(`${FAILURES} failed deliveries`, () => tap.of(messageId).filter((p) => p.answered === 500).length >= FAILURES, WAIT_MS);
     } finally {
       front.failCommits = false;
     }
-    await waitFor('the message to be acknowledged once Firestore is back', () => tap.acked(messageId));
+    await waitFor('the message to be acknowledged once Firestore is back', () => tap.acked(messageId), WAIT_MS);
     const pushes = tap.of(messageId);
     const failed = pushes.filter((p) => p.answered === 500).length;
     assert.ok(failed >= FAILURES && failed < MAX_DELIVERY_ATTEMPTS, `${failed} failed deliveries, then success`);
@@ -403,7 +397,7 @@ void describe('processOrder under real Pub/Sub redelivery', () => {
     for (const [name, send, reason] of cases) {
       const messageId = await send();
       poisonIds.push(messageId);
-      await waitFor(`${name} to be acknowledged`, () => tap.acked(messageId));
+      await waitFor(`${name} to be acknowledged`, () => tap.acked(messageId), WAIT_MS);
       assert.equal(tap.of(messageId).length, 1, `${name}: delivered once`);
       assert.deepEqual(tap.of(messageId)[0]!.copies, [204], `${name}: processOrder acknowledged it`);
       const logged = logsFor('message rejected and acknowledged', 'messageId', messageId);
@@ -424,7 +418,7 @@ void describe('processOrder under real Pub/Sub redelivery', () => {
     let messageId = '';
     try {
       messageId = await publish(orderMessage(orderId), 'case=dead-letter');
-      await waitFor('the dead-lettered message', () => deadLettered.some((m) => m.attributes['test.plan'] === 'case=dead-letter')).catch((e: unknown) => {
+      await waitFor('the dead-lettered message', () => deadLettered.some((m) => m.attributes['test.plan'] === 'case=dead-letter'), WAIT_MS).catch((e: unknown) => {
         throw new Error(`${(e as Error).message}; pushes: ${JSON.stringify(tap.of(messageId))}; dead letters: ${deadLettered.length}; output: ${output.slice(-6).join(' | ')}; emulator: ${emulatorLog.slice(-6).join(' | ')}`);
       });
     } finally {
@@ -445,7 +439,7 @@ void describe('processOrder under real Pub/Sub redelivery', () => {
     // A fresh message through the same subscription, acknowledged: every earlier push is before it.
     const orderId = await seedOrder();
     const last = await publish(orderMessage(orderId));
-    await waitFor('a last message to be acknowledged', () => tap.acked(last));
+    await waitFor('a last message to be acknowledged', () => tap.acked(last), WAIT_MS);
     for (const id of poisonIds) assert.equal(tap.of(id).length, 1, `poison ${id} delivered once`);
     const letter = [...tap.pushes.values()].find((list) => list.length === MAX_DELIVERY_ATTEMPTS && list.every((p) => p.answered === 500));
     assert.ok(letter, 'the dead-lettered message stopped at its last attempt');

@@ -22,6 +22,7 @@ import { findFreePort } from '../../scripts/stack/assertPortsFree';
 import { startChild } from '../../scripts/stack/startChild';
 import type { RunningChild } from '../../scripts/stack/startChild';
 import { waitForHttp } from '../../scripts/stack/waitForHttp';
+import { waitFor } from '../support/waitFor';
 import { listenHanging, listenRefusingGrpc, listenRefusingHttp } from './fakeCollectors';
 import type { FakeCollector } from './fakeCollectors';
 import { startEmulators } from '../support/startEmulators';
@@ -152,13 +153,6 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function waitFor(what: string, ms: number, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 // http/json shares the HTTP transport with http/protobuf, the default.
 for (const protocol of ['http/protobuf', 'grpc'] as const) {
@@ -204,7 +198,7 @@ for (const protocol of ['http/protobuf', 'grpc'] as const) {
           assert.ok(performance.now() - resumeStarted < 20_000, `${name}: traces did not resume within 20 s (${untilResumed} requests)`);
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
-        await waitFor(`${name}: the recovery log line`, 5000, () => telemetryLines(lines, logFrom).some((l) => l.message === 'trace export recovered'));
+        await waitFor(`${name}: the recovery log line`, () => telemetryLines(lines, logFrom).some((l) => l.message === 'trace export recovered'), 5000);
 
         const logged = telemetryLines(lines, logFrom);
         assert.deepEqual(
@@ -230,7 +224,7 @@ for (const protocol of ['http/protobuf', 'grpc'] as const) {
       assert.deepEqual(new Set(all.map((s) => s.status)), new Set([202]), 'every request was accepted');
       const stored = await db.getAll(...all.map((s) => db.collection('orders').doc(s.orderId)));
       assert.equal(stored.filter((snapshot) => snapshot.exists).length, all.length, 'every order is stored');
-      await waitFor('every order to be published', 10_000, () => all.every((s) => published.has(s.orderId)));
+      await waitFor('every order to be published', () => all.every((s) => published.has(s.orderId)), 10_000);
       assert.ok(child.isRunning(), 'createOrder did not crash');
       figures.push(`total: ${all.length} requests, ${all.length} stored and published`);
       for (const line of figures) t.diagnostic(line);

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { FUNCTIONS_FRAMEWORK, THROTTLED_FUNCTIONS, send } from '../../../scripts/bench/throttledWorld';
 import { processState } from '../../../scripts/frontEnd/processState';
 import { isAlive } from '../../support/isAlive';
-import { waitFor } from './support/waitFor';
+import { waitFor } from '../../support/waitFor';
 
 const ENTRY = path.resolve(__dirname, '../../../scripts/frontEnd.js');
 
@@ -34,15 +34,15 @@ describe('front-end command', () => {
       }
     });
     try {
-      const frontEndPid = (await waitFor(() => lines.find((l) => 'frontEndPid' in l), 10_000, 'the front end')).frontEndPid as number;
-      const url = (await waitFor(() => lines.find((l) => l.message === 'front end: listening'), 10_000, 'listening')).url as string;
+      const frontEndPid = (await waitFor('the front end', () => lines.find((l) => 'frontEndPid' in l), 10_000)).frontEndPid as number;
+      const url = (await waitFor('listening', () => lines.find((l) => l.message === 'front end: listening'), 10_000)).url as string;
       const answer = await send(url);
       assert.equal(answer.status, 200);
       const instancePid = (JSON.parse(answer.body) as { pid: number }).pid;
-      await waitFor(() => (processState(instancePid) === 'T' ? true : undefined), 2_000, 'the instance stopped');
+      await waitFor('the instance stopped', () => (processState(instancePid) === 'T' ? true : undefined), 2_000);
       parent.kill('SIGKILL');
-      await waitFor(() => (!isAlive(frontEndPid) ? true : undefined), 15_000, 'the front end to exit');
-      await waitFor(() => (!isAlive(instancePid) ? true : undefined), 15_000, 'the instance to exit');
+      await waitFor('the front end to exit', () => (!isAlive(frontEndPid) ? true : undefined), 15_000);
+      await waitFor('the instance to exit', () => (!isAlive(instancePid) ? true : undefined), 15_000);
     } finally {
       parent.kill('SIGKILL');
     }

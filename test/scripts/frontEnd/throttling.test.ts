@@ -10,7 +10,7 @@ import { SPANS_PER_REQUEST } from '../../../scripts/bench/fixtures/throttledSpan
 import { callerTraceparent, send, spansInTrace, startThrottledWorld, tracesOfService } from '../../../scripts/bench/throttledWorld';
 import type { ThrottledWorld } from '../../../scripts/bench/throttledWorld';
 import { processState } from '../../../scripts/frontEnd/processState';
-import { waitFor } from './support/waitFor';
+import { waitFor } from '../../support/waitFor';
 
 const isLinux = process.platform === 'linux';
 
@@ -40,7 +40,7 @@ describe('front end: request-based billing', { skip: isLinux ? false : 'needs /p
         assert.equal((await spansInTrace(world.collector, caller.traceId)).length, SPANS_PER_REQUEST, `request ${i}: spans at the collector when the answer arrived`);
         const pid = pidOf(answer.body);
         pids.add(pid);
-        assert.equal(await waitFor(() => (processState(pid) === 'T' ? 'T' : undefined), 2_000, `pid ${pid} stopped`), 'T');
+        assert.equal(await waitFor(`pid ${pid} stopped`, () => (processState(pid) === 'T' ? 'T' : undefined), 2_000), 'T');
       }
       assert.equal(pids.size, 1, 'one warm instance served every request');
     });
@@ -63,7 +63,7 @@ describe('front end: request-based billing', { skip: isLinux ? false : 'needs /p
       const last = callers.at(-1)!;
       assert.ok((await spansInTrace(world.collector, last.traceId)).length < SPANS_PER_REQUEST, 'the frozen batch processor exported nothing of the last request');
       // Scale-in: SIGCONT, SIGTERM; the library's SIGTERM listener exports what is left.
-      await waitFor(() => world.logs.find((l) => l.message === 'front end: instance shut down'), 15_000, 'scale-in');
+      await waitFor('scale-in', () => world.logs.find((l) => l.message === 'front end: instance shut down'), 15_000);
       assert.equal(world.logs.find((l) => l.message === 'front end: instance shut down')?.fields.exit, 'exited with code 0', 'it exited by itself within the grace, no SIGKILL');
       for (const caller of callers) assert.equal((await spansInTrace(world.collector, caller.traceId)).length, SPANS_PER_REQUEST);
     });
@@ -73,7 +73,7 @@ describe('front end: request-based billing', { skip: isLinux ? false : 'needs /p
     await withWorld({ target: 'work', idleShutdownMs: 1_000 }, async (world) => {
       const first = callerTraceparent(1);
       const a = await send(world.frontEnd.url, { headers: { traceparent: first.header } });
-      await waitFor(() => world.logs.find((l) => l.message === 'front end: idle, shutting the instance down (scale-in)'), 10_000, 'scale-in');
+      await waitFor('scale-in', () => world.logs.find((l) => l.message === 'front end: idle, shutting the instance down (scale-in)'), 10_000);
       const second = callerTraceparent(2);
       const b = await send(world.frontEnd.url, { headers: { traceparent: second.header } });
       assert.deepEqual([a.status, b.status], [200, 200]);
@@ -92,7 +92,7 @@ describe('front end: request-based billing', { skip: isLinux ? false : 'needs /p
     await withWorld({ target: 'crash' }, async (world) => {
       const a = await send(world.frontEnd.url);
       const pid = pidOf(a.body);
-      await waitFor(() => (processState(pid) === 'T' ? true : undefined), 2_000, 'stopped');
+      await waitFor('stopped', () => (processState(pid) === 'T' ? true : undefined), 2_000);
       process.kill(pid, 'SIGKILL');
       const b = await send(world.frontEnd.url);
       assert.equal(b.status, 200, b.body);
@@ -118,7 +118,7 @@ describe('front end: instance billing', { skip: isLinux ? false : 'needs /proc (
       const answer = await send(world.frontEnd.url, { headers: { traceparent: caller.header } });
       assert.equal(answer.headers['x-local-platform'], 'cloud-run; billing=instance');
       const pid = pidOf(answer.body);
-      await waitFor(async () => ((await spansInTrace(world.collector, caller.traceId)).length === SPANS_PER_REQUEST ? true : undefined), 5_000, 'background export');
+      await waitFor('background export', async () => ((await spansInTrace(world.collector, caller.traceId)).length === SPANS_PER_REQUEST ? true : undefined), 5_000);
       assert.notEqual(processState(pid), 'T');
     });
   });
@@ -128,7 +128,7 @@ describe('front end: limits and sampling', { skip: isLinux ? false : 'Linux only
   it('answers 504 at the timeout without waiting for the function, and the instance serves the next request', async () => {
     await withWorld({ target: 'slow', timeoutMs: 1_500 }, async (world) => {
       // A cold start may itself outlast the timeout on a busy machine (504, instance still starting): warm up first.
-      await waitFor(async () => ((await send(world.frontEnd.url)).status === 200 ? true : undefined), 30_000, 'a warm instance');
+      await waitFor('a warm instance', async () => ((await send(world.frontEnd.url)).status === 200 ? true : undefined), 30_000);
       const slow = await send(`${world.frontEnd.url}?ms=6000`);
       assert.equal(slow.status, 504);
       assert.equal((await send(world.frontEnd.url)).status, 200);

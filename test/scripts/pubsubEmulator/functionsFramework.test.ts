@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Harness } from './harness';
-import { PROJECT, startHarness, waitFor } from './harness';
+import { PROJECT, startHarness } from './harness';
+import { waitFor } from '../../support/waitFor';
 
 // The package exports only its index; main.js (the functions-framework binary) sits next to it.
 const FRAMEWORK = path.join(path.dirname(require.resolve('@google-cloud/functions-framework')), 'main.js');

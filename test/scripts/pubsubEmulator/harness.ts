@@ -38,16 +38,6 @@ export const gapicOptions = (emulator: PubSubEmulator) => ({
   sslCreds: credentials.createInsecure(),
 });
 
-/** Polls until `check` returns a value, at most `timeoutMs` (bounded in count and time). */
-export async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const stepMs = 20;
-  for (let i = 0; i < timeoutMs / stepMs; i++) {
-    const value = check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 export interface CapturedRequest {
   readonly headers: http.IncomingHttpHeaders;

@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { PubSub } from '@google-cloud/pubsub';
-import { waitFor } from './harness';
+import { waitFor } from '../../support/waitFor';
 
 const MAIN = path.join(__dirname, '..', '..', '..', 'scripts', 'pubsubEmulator', 'main.js');
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { startHarness, waitFor } from './harness';
+import { startHarness } from './harness';
+import { waitFor } from '../../support/waitFor';
 
 void test('concurrent pushes per subscription are capped at 100, over reused sockets', async () => {
   let open = 0;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { v1 } from '@google-cloud/pubsub';
 import type { CaptureServer, Harness } from './harness';
-import { gapicOptions, PROJECT, startCaptureServer, startHarness, waitFor } from './harness';
+import { gapicOptions, PROJECT, startCaptureServer, startHarness } from './harness';
+import { waitFor } from '../../support/waitFor';
 
 const MIN_BACKOFF_MS = 150;
 let h: Harness;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Message } from '@google-cloud/pubsub';
 import type { Harness } from './harness';
-import { startHarness, waitFor } from './harness';
+import { startHarness } from './harness';
+import { waitFor } from '../../support/waitFor';
 
 let h: Harness;
 before(async () => {
