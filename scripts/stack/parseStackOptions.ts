@@ -80,7 +80,8 @@ const EMULATOR_CHOICES: readonly EmulatorChoice[] = ['auto', 'google', 'bundled'
 export const STACK_HELP = `Usage: npm start -- [options]
 
 Starts the local order pipeline: trace collector + query API/viewer, Firestore and
-Pub/Sub emulators, createOrder and processOrder under functions-framework.
+Pub/Sub emulators, createOrder, processOrder and the recovery sweeper (sweepOrders,
+called every SWEEP_INTERVAL_MS, default 10000) under functions-framework.
 
 Options (0 = any free port):
   --create-port N       createOrder HTTP port            (default 8080)

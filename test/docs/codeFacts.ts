@@ -26,6 +26,7 @@ export const READ_BY_DEPENDENCY: Readonly<Record<string, string>> = {
   GOOGLE_APPLICATION_CREDENTIALS: 'google-auth-library',
   OTEL_RESOURCE_ATTRIBUTES: '@opentelemetry/resources',
   OTEL_BSP_SCHEDULE_DELAY: '@opentelemetry/sdk-trace-base',
+  OTEL_BSP_EXPORT_TIMEOUT: '@opentelemetry/sdk-trace-base',
   NODE_ENV: 'express',
 };
 
