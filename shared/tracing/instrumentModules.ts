@@ -26,38 +26,99 @@ import { COMPONENT } from './names';
  * Gated by the versions it was written for: with another `@opentelemetry/instrumentation`
  * the hook is left in place (correct, only slower to start) and a diagnostic says so.
  * test/shared/tracing/instrumentModules.test.ts fails if the restore becomes a no-op.
+ *
+ * One module can wait for its first require (`later`: the gRPC instrumentation and
+ * `@grpc/grpc-js`): a function that never loads it (a hello function) would otherwise pay
+ * for grpc-js and instrumentation-grpc at every cold start, about 75 modules and 100 ms of
+ * CPU here (docs/performance.md). Unless something already loaded it (an exporter that
+ * talks gRPC), neither is loaded here. The hook taken out is kept aside, and until that
+ * first `require()`, `Module.prototype.require` carries a trap that only compares the id it
+ * is given (it resolves no path, unlike the hook, so the thousands of requires of a client
+ * library cost one string comparison each). At the first `require('@grpc/grpc-js')`, from
+ * the Google client library that wants it, the trap takes itself out, makes and enables the
+ * instrumentation, and loads the module through the kept hook as the caller would have
+ * resolved it, so the instrumentation patches it before the caller gets its exports. Every
+ * Google client library requires grpc-js by that name from CommonJS; an ES module that
+ * imports grpc-js itself is not seen (the ES loader does not call `require`), and its
+ * clients get no spans. The same test fails if the trap stops patching grpc-js.
  */
 export const REQUIRE_HOOK_SUPPORTED_VERSIONS = /^0\.223\.\d+$/;
 
 /** What became of the require hook: taken out, never installed, or left (a version this was not written for). */
 export type RequireHookOutcome = 'removed' | 'none-installed' | 'left-unsupported-version';
 
-export function instrumentModules(provider: TracerProvider, create: () => InstrumentationBase[]): RequireHookOutcome {
-  const moduleProto = (Module as unknown as { prototype: { require: unknown } }).prototype;
+type RequireFunction = (this: NodeJS.Module, id: string) => unknown;
+const moduleProto = (Module as unknown as { prototype: { require: RequireFunction } }).prototype;
+
+/** Instrumentations made and enabled when `module` is first required, not before. */
+export interface LaterInstrumentations {
+  readonly module: string;
+  readonly create: () => InstrumentationBase[];
+}
+
+export function instrumentModules(provider: TracerProvider, create: () => InstrumentationBase[], later?: LaterInstrumentations): RequireHookOutcome {
   const originalRequire = moduleProto.require;
   const originalGetBuiltinModule = process.getBuiltinModule;
-  const instrumentations = create();
+  const waiting = later !== undefined && !isLoaded(later.module) ? later : undefined;
+  enableAndLoad(provider, [...create(), ...(later && !waiting ? later.create() : [])], require);
+  const hook = moduleProto.require;
+  if (hook === originalRequire && process.getBuiltinModule === originalGetBuiltinModule) {
+    // No hook to take out (or to load through later): those are made and loaded now after all.
+    if (waiting) enableAndLoad(provider, waiting.create(), require);
+    return 'none-installed';
+  }
+  const version = instrumentationPackageVersion();
+  if (!REQUIRE_HOOK_SUPPORTED_VERSIONS.test(version)) {
+    diag.warn(`${COMPONENT}: @opentelemetry/instrumentation ${version} is not a version the require-hook removal was written for; the hook stays (slower cold start)`);
+    if (waiting) enableAndLoad(provider, waiting.create(), require);
+    return 'left-unsupported-version';
+  }
+  moduleProto.require = originalRequire;
+  process.getBuiltinModule = originalGetBuiltinModule;
+  if (waiting) loadOnFirstRequire(provider, waiting, hook);
+  return 'removed';
+}
+
+/**
+ * Enables the instrumentations with `provider` and loads each module they patch with
+ * `load`. require-in-the-middle calls the hooks only the first time it sees a module: one
+ * required after some earlier instrumentation's hook appeared, and before this, stays unpatched.
+ */
+function enableAndLoad(provider: TracerProvider, instrumentations: InstrumentationBase[], load: (id: string) => unknown): void {
   registerInstrumentations({ tracerProvider: provider, instrumentations });
-  // Each instrumentation patches these through its hook, now or (already loaded) at this require.
-  // require-in-the-middle calls the hooks only the first time it sees a module: one required
-  // after some earlier instrumentation's hook appeared, and before this, stays unpatched.
   for (const instrumentation of instrumentations) {
     for (const definition of instrumentation.getModuleDefinitions()) {
-      require(definition.name);
+      load(definition.name);
       if (definition.moduleExports === undefined) {
         diag.warn(`${COMPONENT}: ${definition.name} was not patched by ${instrumentation.instrumentationName} (a version it does not support, or loaded after another instrumentation's hook): its calls will have no spans`);
       }
     }
   }
-  if (moduleProto.require === originalRequire && process.getBuiltinModule === originalGetBuiltinModule) return 'none-installed';
-  const version = instrumentationPackageVersion();
-  if (!REQUIRE_HOOK_SUPPORTED_VERSIONS.test(version)) {
-    diag.warn(`${COMPONENT}: @opentelemetry/instrumentation ${version} is not a version the require-hook removal was written for; the hook stays (slower cold start)`);
-    return 'left-unsupported-version';
+}
+
+/** The trap described above: the first require of `later.module` goes through `hook`. */
+function loadOnFirstRequire(provider: TracerProvider, later: LaterInstrumentations, hook: RequireFunction): void {
+  const next = moduleProto.require;
+  let fired = false;
+  const trap: RequireFunction = function (this: NodeJS.Module, id: string) {
+    if (id === later.module && !fired) {
+      fired = true;
+      // If someone else's hook sits on top of this one by now, it stays, a pass-through.
+      if (moduleProto.require === trap) moduleProto.require = next;
+      enableAndLoad(provider, later.create(), (name) => hook.call(this, name));
+    }
+    // eslint-disable-next-line prefer-rest-params -- require's arguments, passed on as they came
+    return Reflect.apply(next, this, arguments);
+  };
+  moduleProto.require = trap;
+}
+
+function isLoaded(moduleName: string): boolean {
+  try {
+    return require.resolve(moduleName) in require.cache;
+  } catch {
+    return false;
   }
-  moduleProto.require = originalRequire;
-  process.getBuiltinModule = originalGetBuiltinModule;
-  return 'removed';
 }
 
 function instrumentationPackageVersion(): string {

@@ -4,6 +4,7 @@
 import { trace } from '@opentelemetry/api';
 import type { Tracer } from '@opentelemetry/api';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { InstrumentationBase } from '@opentelemetry/instrumentation';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { CloudTraceContextReader } from './cloudTraceContext';
 import { FallbackPropagator } from './fallbackPropagator';
@@ -61,7 +62,6 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
 
   const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
   const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
-  const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof import('@opentelemetry/instrumentation-grpc');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
 
   const provider = new NodeTracerProvider({
@@ -77,9 +77,12 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
     // (older clients) that send no valid traceparent, and never written (see FallbackPropagator).
     propagator: new FallbackPropagator(new W3CTraceContextPropagator(), new CloudTraceContextReader()),
   });
+  // enabled: false: instrumentModules() enables them with this provider (see there for why).
+  const grpcInstrumentation = (): InstrumentationBase => {
+    const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof import('@opentelemetry/instrumentation-grpc');
+    return new GrpcInstrumentation({ enabled: false, ignoreGrpcMethods: [EXPORTER_GRPC_METHODS] });
+  };
   instrumentModules(provider, () => [
-    // enabled: false: instrumentModules() enables them with this provider (see there for why).
-    new GrpcInstrumentation({ enabled: false, ignoreGrpcMethods: [EXPORTER_GRPC_METHODS] }),
     new HttpInstrumentation({
       enabled: false,
       // Our function wrapper makes the server span itself, so it can end it and flush
@@ -88,7 +91,12 @@ export function startTracing(config: TracingConfig, options: TracingOptions = {}
       disableIncomingRequestInstrumentation: true,
       ignoreOutgoingRequestHook: (request) => AUTH_HOSTS.has(String(request.hostname ?? request.host ?? '').split(':')[0] ?? ''),
     }),
-  ]);
+  ], {
+    // Made, and grpc-js loaded, when the function's code first requires grpc-js (a Google
+    // client library does), not at start-up: a function without one never pays for them.
+    module: '@grpc/grpc-js',
+    create: () => [grpcInstrumentation()],
+  });
 
   // The exporting processor, not provider.forceFlush(): that also flushes the tracker
   // (nothing to do) and arms a 30 s timer per processor on every flush, where the

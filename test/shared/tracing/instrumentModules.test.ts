@@ -4,7 +4,9 @@
  * (instrumentModules.ts). If an upgrade of an instrumentation or of grpc-js made a patch
  * land somewhere else, or not at all, the functions would silently lose their gRPC or
  * HTTP client spans; if an upgrade stopped installing the hook, the removal would be a
- * no-op kept for nothing: this test fails loudly either way.
+ * no-op kept for nothing: this test fails loudly either way. gRPC waits for the first
+ * require of grpc-js (nothing in this file loads it before the gRPC test does): until then
+ * only the library's id-comparing trap sits on `require`.
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,13 +46,22 @@ test('the installed @opentelemetry/instrumentation is a version the require-hook
 });
 
 test('the removal is not a no-op: starting tracing installed a require hook, and it was taken out', () => {
-  assert.ok(assigned.some((value) => value !== requireBefore), 'the instrumentation installed a require hook (else delete the removal)');
-  assert.equal(assigned.at(-1), requireBefore, 'and require was put back');
+  const [hook, restored, trap] = assigned;
+  assert.ok(hook !== undefined && hook !== requireBefore, 'the instrumentation installed a require hook (else delete the removal)');
+  assert.equal(restored, requireBefore, 'and require was put back');
+  assert.equal(assigned.length, 3, 'then only the gRPC trap was put on it');
+  assert.ok(trap !== hook && trap === moduleProto.require, 'the trap is not the hook, and it is what require is now');
 });
 
-test('@grpc/grpc-js (the copy the Google client libraries use) is patched where its client classes are built', () => {
+test('starting tracing loaded neither @grpc/grpc-js nor its instrumentation (a function without gRPC never pays for them)', () => {
+  const loaded = Object.keys(require.cache).filter((id) => /[\\/]node_modules[\\/](@grpc[\\/]grpc-js|@opentelemetry[\\/]instrumentation-grpc)[\\/]/.test(id));
+  assert.deepEqual(loaded, []);
+});
+
+test('@grpc/grpc-js (the copy the Google client libraries use) is patched when first required, where its client classes are built', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
+  assert.equal(moduleProto.require, requireBefore, 'the trap took itself out');
   for (const [name, fn] of Object.entries({
     makeClientConstructor: grpc.makeClientConstructor,
     makeGenericClientConstructor: grpc.makeGenericClientConstructor,

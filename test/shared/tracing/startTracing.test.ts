@@ -57,10 +57,12 @@ test('outgoing HTTP calls become CLIENT spans under the caller, and carry tracep
   assert.equal(spans[0]?.resource.attributes['service.name'], 'under-test');
 });
 
-test("the exporters' own gRPC methods are left unwrapped; other gRPC methods are traced", async () => {
+test("the exporters' own gRPC methods are left unwrapped; other gRPC methods are traced", () => {
   // The way the OTLP exporter (method key `export`) and Google's generated clients
-  // (`batchWriteSpans`, with the proto's `BatchWriteSpans`) build their clients.
-  const grpc = await import('@grpc/grpc-js');
+  // (`batchWriteSpans`, with the proto's `BatchWriteSpans`) build their clients. Required as
+  // the Google client libraries require it: its first require is what patches it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
   const method = (path: string) => ({
     path,
     requestStream: false,
