@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { GoogleAuth } from 'google-auth-library';
 import { findUnreachable } from './cli/findUnreachable';
 import { runCli } from './cli/runCli';
+import { CLOUD_TRACE_READ_SCOPES } from './load/cloudTraceClient';
 import { formatSummary } from './load/formatSummary';
 import type { LoadOptions } from './load/parseLoadOptions';
 import { LOAD_HELP, LoadOptionsError, parseLoadOptions } from './load/parseLoadOptions';
@@ -10,14 +12,14 @@ import { renderHtmlReport } from './load/renderHtmlReport';
 import { IdTokenError, resolveIdToken } from './load/resolveIdToken';
 import { runLoadTest } from './load/runLoadTest';
 
-// Exit codes: 0 all good, 1 incomplete traces / unprocessed orders / too many errors, 2 bad usage.
+// Exit codes: 0 all good, 1 incomplete traces / unprocessed orders / too many errors, 2 bad usage or no credentials.
 runCli({ parse: parseLoadOptions, usageError: LoadOptionsError, help: LOAD_HELP, run: load });
 
 async function load(options: LoadOptions): Promise<number> {
   const missing = await findUnreachable([
     ...(options.remote ? [] : [{ what: 'createOrder', address: options.target }]),
-    { what: 'OTLP collector', address: options.otlp },
-    { what: 'trace API', address: options.traces },
+    ...(options.traceHeaders ? [{ what: 'OTLP collector', address: options.otlp }] : []),
+    ...(options.cloudTraceApi ? [] : [{ what: 'trace API', address: options.traces }]),
     ...(options.firestore ? [{ what: 'Firestore', address: options.firestore }] : []),
   ]);
   if (missing.length > 0) {
@@ -38,8 +40,18 @@ async function load(options: LoadOptions): Promise<number> {
     }
   }
 
+  if (options.cloudTraceApi) {
+    const problem = await checkCloudTraceCredentials(options.projectId);
+    if (problem) {
+      console.error(problem);
+      return 2;
+    }
+  }
+
   const mode = options.rate === undefined ? `concurrency ${options.concurrency}` : `${options.rate}/s (in flight ≤ ${options.concurrency})`;
-  console.log(`Load test: ${options.orders} orders → ${options.target}, ${mode}; client spans → ${options.otlp}; traces from ${options.traces}`);
+  const client = options.traceHeaders ? `client spans → ${options.otlp}` : 'no client spans';
+  const traces = options.cloudTraceApi ? `Cloud Trace (${options.cloudTraceApi}, project ${options.projectId})` : options.traces;
+  console.log(`Load test: ${options.orders} orders → ${options.target}, ${mode}; ${client}; traces from ${traces}`);
   const progress = progressReporter(process.stdout);
   const { summary } = await runLoadTest({ ...options, idToken }, progress);
   console.log(`\n${formatSummary(summary)}`);
@@ -51,6 +63,16 @@ async function load(options: LoadOptions): Promise<number> {
   await writeOut(options.html, renderHtmlReport(summary));
   console.log(`  HTML: ${path.resolve(options.html)}`);
   return summary.ok ? 0 : 1;
+}
+
+/** Before any order is sent: Application Default Credentials that yield a token, or what to do. */
+async function checkCloudTraceCredentials(projectId: string): Promise<string | undefined> {
+  try {
+    await new GoogleAuth({ projectId, scopes: CLOUD_TRACE_READ_SCOPES }).getAccessToken();
+    return undefined;
+  } catch (err) {
+    return `Reading traces from Cloud Trace needs Application Default Credentials (\`gcloud auth application-default login\`, or GOOGLE_APPLICATION_CREDENTIALS naming a credentials file): ${(err as Error).message}`;
+  }
 }
 
 async function writeOut(file: string, text: string): Promise<void> {

@@ -5,13 +5,21 @@ export interface StatusReader {
   close(): Promise<void>;
 }
 
-/** Reads `orders/{id}.status` through the real Firestore client (emulator at host:port). */
-export function firestoreStatusReader(hostPort: string, projectId: string, collection = 'orders'): StatusReader {
-  // The emulator needs no credentials; without this, Google auth probes a metadata
-  // server (and warns) before the first read. Same setting the stack gives the functions.
-  process.env.METADATA_SERVER_DETECTION ??= 'none';
-  const split = hostPort.lastIndexOf(':');
-  const db = new Firestore({ projectId, host: hostPort.slice(0, split), port: Number(hostPort.slice(split + 1)), ssl: false });
+/**
+ * Reads `orders/{id}.status` through the real Firestore client: the emulator at host:port,
+ * or (hostPort undefined) the project's own database with Application Default Credentials.
+ */
+export function firestoreStatusReader(hostPort: string | undefined, projectId: string, collection = 'orders'): StatusReader {
+  let db: Firestore;
+  if (hostPort === undefined) {
+    db = new Firestore({ projectId });
+  } else {
+    // The emulator needs no credentials; without this, Google auth probes a metadata
+    // server (and warns) before the first read. Same setting the stack gives the functions.
+    process.env.METADATA_SERVER_DETECTION ??= 'none';
+    const split = hostPort.lastIndexOf(':');
+    db = new Firestore({ projectId, host: hostPort.slice(0, split), port: Number(hostPort.slice(split + 1)), ssl: false });
+  }
   return {
     async read(orderIds) {
       const statuses = new Map<string, string | undefined>();

@@ -1,5 +1,6 @@
 import { parseFlags } from '../cli/parseFlags';
 import { wholeNumber } from '../cli/wholeNumber';
+import { CLOUD_TRACE_API } from './cloudTraceClient';
 
 export interface LoadOptions {
   /** createOrder's URL. */
@@ -18,9 +19,18 @@ export interface LoadOptions {
   readonly requestTimeoutMs: number;
   /** OTLP/gRPC endpoint the load generator's client spans go to. */
   readonly otlp: string;
-  /** Base URL of anything that speaks Jaeger's query API. */
+  /** Base URL of anything that speaks Jaeger's query API (unused when cloudTraceApi is set). */
   readonly traces: string;
-  /** `host:port` of the Firestore emulator; undefined = infer `processed` from the traces. */
+  /**
+   * Base URL of the Cloud Trace API (v1) to read each order's trace from, with Application
+   * Default Credentials; undefined = the Jaeger query API at `traces`. Set by
+   * --cloud-trace-api, or to Google's for an https:// target without --traces.
+   */
+  readonly cloudTraceApi: string | undefined;
+  /**
+   * `host:port` of the Firestore emulator. Undefined: with cloudTraceApi, the project's own
+   * Firestore (Application Default Credentials); otherwise infer `processed` from the traces.
+   */
   readonly firestore: string | undefined;
   readonly projectId: string;
   /** How long to poll for the asynchronous half (traces complete, orders processed), in ms. */
@@ -47,10 +57,14 @@ export const LOAD_HELP = `Usage: npm run load -- [options]
 Sends orders to createOrder, each under a client span of its own trace (exported by
 OTLP), then checks that every accepted order's trace is complete and that every
 order reached status "processed". Writes a summary, optional JSON and an HTML report.
+Traces come from the local stack's Jaeger query API, or for deployed functions from
+Cloud Trace (an https:// target, or --cloud-trace-api), read with Application Default
+Credentials (\`gcloud auth application-default login\`, or GOOGLE_APPLICATION_CREDENTIALS).
 
 Options:
   --target URL          createOrder URL (default http://127.0.0.1:8080/). Only
-                        loopback http:// targets, or an explicit https:// one
+                        loopback http:// targets, or an explicit https:// one (a
+                        deployed function: traces from Cloud Trace unless --traces)
   --orders N            orders to send (default 200; with --duration: no count cap
                         beyond 1000000)
   --concurrency N       requests in flight (default 10; with --rate: the in-flight cap)
@@ -58,13 +72,19 @@ Options:
   --duration S          stop sending after S seconds (default: at most 600)
   --timeout MS          per-request timeout (default 10000)
   --otlp URL            OTLP/gRPC endpoint for the client spans (default
-                        $OTEL_EXPORTER_OTLP_ENDPOINT or http://127.0.0.1:4317)
+                        $OTEL_EXPORTER_OTLP_ENDPOINT or http://127.0.0.1:4317; with
+                        Cloud Trace only when given: otherwise no client spans, as
+                        with --no-trace-headers)
   --traces URL          Jaeger query API base URL (default http://127.0.0.1:16686)
+  --cloud-trace-api URL read traces from this Cloud Trace API (v1) instead of
+                        --traces (default for an https:// target:
+                        https://cloudtrace.googleapis.com); needs --project
   --firestore HOST:PORT Firestore emulator to check "processed" (default
                         $FIRESTORE_EMULATOR_HOST or 127.0.0.1:8086 for local targets;
-                        remote targets without it: read processOrder's
-                        orders.result span tag instead)
-  --project ID          project id (default $GOOGLE_CLOUD_PROJECT or demo-orders)
+                        with Cloud Trace: the project's Firestore; an https:// target
+                        with --traces: read processOrder's orders.result span tag)
+  --project ID          project id (default $GOOGLE_CLOUD_PROJECT or demo-orders;
+                        with Cloud Trace one of them is required)
   --wait S              poll this long for traces and processing (default 30)
   --max-error-rate F    tolerated failed-request fraction 0..1 (default 0)
   --json FILE           also write the summary as JSON
@@ -76,7 +96,8 @@ Options:
   -h, --help            this text
 
 Exit codes: 0 all requests accepted within --max-error-rate and every trace complete
-and processed; 1 traces incomplete, orders unprocessed or too many errors; 2 bad usage.`;
+and processed; 1 traces incomplete, orders unprocessed or too many errors; 2 bad usage
+(or, with Cloud Trace, no Application Default Credentials).`;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -101,6 +122,7 @@ export function parseLoadOptions(
       timeout: { type: 'string' },
       otlp: { type: 'string' },
       traces: { type: 'string' },
+      'cloud-trace-api': { type: 'string' },
       firestore: { type: 'string' },
       project: { type: 'string' },
       wait: { type: 'string' },
@@ -125,7 +147,18 @@ export function parseLoadOptions(
   const durationS = optionalNumber('--duration', str('duration'), { min: 0.001, max: 86_400 });
   const ordersRaw = str('orders');
   const orders = ordersRaw !== undefined ? int('--orders', ordersRaw, 1, 10_000_000) : durationS !== undefined ? 1_000_000 : 200;
-  const firestore = str('firestore') ?? (env.FIRESTORE_EMULATOR_HOST?.trim() || undefined) ?? (remote ? undefined : '127.0.0.1:8086');
+  // Deployed functions export to Cloud Trace, not to a Jaeger: an https:// target reads
+  // traces there unless --traces names a Jaeger that receives them.
+  const cloudTraceFlag = str('cloud-trace-api');
+  if (cloudTraceFlag !== undefined && str('traces') !== undefined) throw new LoadOptionsError('--cloud-trace-api and --traces both name where traces are read: give one');
+  const cloudTraceApi =
+    cloudTraceFlag !== undefined ? httpUrl('--cloud-trace-api', cloudTraceFlag).replace(/\/+$/, '') : remote && str('traces') === undefined ? CLOUD_TRACE_API : undefined;
+  const projectId = str('project') ?? (env.GOOGLE_CLOUD_PROJECT?.trim() || undefined);
+  if (cloudTraceApi !== undefined && projectId === undefined && values.help !== true) {
+    throw new LoadOptionsError(`reading traces from Cloud Trace (${cloudTraceApi}) needs the project they are in: pass --project ID or set GOOGLE_CLOUD_PROJECT`);
+  }
+  const otlpGiven = str('otlp') ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || undefined);
+  const firestore = str('firestore') ?? (env.FIRESTORE_EMULATOR_HOST?.trim() || undefined) ?? (remote || cloudTraceApi !== undefined ? undefined : '127.0.0.1:8086');
   if (firestore !== undefined && !/^[^\s/:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(firestore)) {
     throw new LoadOptionsError(`--firestore must be host:port (e.g. 127.0.0.1:8086), got "${firestore}"`);
   }
@@ -138,16 +171,19 @@ export function parseLoadOptions(
     rate: optionalNumber('--rate', str('rate'), { min: 0.001, max: 100_000 }),
     maxDurationMs: Math.round((durationS ?? 600) * 1000),
     requestTimeoutMs: int('--timeout', str('timeout') ?? '10000', 1, 600_000),
-    otlp: httpUrl('--otlp', str('otlp') ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || 'http://127.0.0.1:4317')),
+    otlp: httpUrl('--otlp', otlpGiven ?? 'http://127.0.0.1:4317'),
     traces: httpUrl('--traces', str('traces') ?? 'http://127.0.0.1:16686').replace(/\/+$/, ''),
+    cloudTraceApi,
     firestore,
-    projectId: str('project') ?? (env.GOOGLE_CLOUD_PROJECT?.trim() || 'demo-orders'),
+    projectId: projectId ?? 'demo-orders',
     waitMs: Math.round((optionalNumber('--wait', str('wait'), { min: 0, max: 3600 }) ?? 30) * 1000),
     json: str('json'),
     html: str('html') ?? `reports/load-${timestamp(now)}.html`,
     maxErrorRate: optionalNumber('--max-error-rate', str('max-error-rate'), { min: 0, max: 1 }) ?? 0,
     idToken: str('id-token') ?? (env.ID_TOKEN?.trim() || undefined),
-    traceHeaders: values['no-trace-headers'] !== true,
+    // With Cloud Trace the client span must land there too: only an OTLP endpoint the user
+    // names (a Collector that forwards to Google Cloud) can take it, so none is assumed.
+    traceHeaders: values['no-trace-headers'] !== true && (cloudTraceApi === undefined || otlpGiven !== undefined),
     help: values.help === true,
   };
 }

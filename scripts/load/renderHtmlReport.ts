@@ -1,5 +1,6 @@
 import type { HistogramBucket } from './histogram';
 import type { LatencyStats } from './latencyStats';
+import { cloudTraceApiUrl, cloudTraceConsoleUrl } from './cloudTraceClient';
 import { lineChartSvg } from './lineChartSvg';
 import type { LoadSummary } from './summarizeLoad';
 import { traceApiUrl, traceViewerUrl } from './traceQueryClient';
@@ -9,8 +10,10 @@ export function renderHtmlReport(s: LoadSummary): string {
   const v = s.verification;
   const errors = Object.entries(s.errors);
   const row = (k: string, val: string): string => `<tr><th>${esc(k)}</th><td>${val}</td></tr>`;
-  const traceLinks = (traceId: string): string =>
-    `<a href="${esc(traceViewerUrl(s.traces, traceId))}">${esc(traceId)}</a> <a class="api" href="${esc(traceApiUrl(s.traces, traceId))}">json</a>`;
+  const project = s.cloudTraceProject;
+  const viewer = (traceId: string): string => (project === undefined ? traceViewerUrl(s.traces, traceId) : cloudTraceConsoleUrl(project, traceId));
+  const api = (traceId: string): string => (project === undefined ? traceApiUrl(s.traces, traceId) : cloudTraceApiUrl(s.traces, project, traceId));
+  const traceLinks = (traceId: string): string => `<a href="${esc(viewer(traceId))}">${esc(traceId)}</a> <a class="api" href="${esc(api(traceId))}">json</a>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Load test ${esc(s.startedAt)}</title>
 <style>

@@ -6,6 +6,8 @@ import { sendOrder } from './sendOrder';
 import { startClientTracing } from './startClientTracing';
 import type { LoadSummary } from './summarizeLoad';
 import { summarizeLoad } from './summarizeLoad';
+import { GoogleAuth } from 'google-auth-library';
+import { CLOUD_TRACE_READ_SCOPES, cloudTraceClient } from './cloudTraceClient';
 import { firestoreStatusReader } from './firestoreStatusReader';
 import { traceQueryClient } from './traceQueryClient';
 import type { OrderToVerify, OrderVerification } from './verifyOrders';
@@ -15,13 +17,16 @@ export type LoadTestSettings = Pick<
   LoadOptions,
   'target' | 'orders' | 'concurrency' | 'rate' | 'maxDurationMs' | 'requestTimeoutMs' | 'otlp' | 'traces' | 'firestore' | 'projectId' | 'waitMs' | 'maxErrorRate' | 'idToken'
 > &
-  Partial<Pick<LoadOptions, 'traceHeaders'>>;
+  Partial<Pick<LoadOptions, 'traceHeaders' | 'cloudTraceApi'>>;
 
 export interface LoadTestOutcome {
   readonly summary: LoadSummary;
   readonly results: readonly OrderResult[];
   readonly verifications: readonly OrderVerification[];
 }
+
+const CLOUD_TRACE_POLL_MS = 2000;
+const CLOUD_TRACE_CONCURRENCY = 4;
 
 const SILENT: ProgressReporter = { update: () => undefined, line: () => undefined, done: () => undefined };
 
@@ -32,7 +37,12 @@ const SILENT: ProgressReporter = { update: () => undefined, line: () => undefine
  */
 export async function runLoadTest(settings: LoadTestSettings, progress: ProgressReporter = SILENT): Promise<LoadTestOutcome> {
   const tracing = settings.traceHeaders === false ? undefined : startClientTracing(settings.otlp, settings.orders);
-  const statuses = settings.firestore ? firestoreStatusReader(settings.firestore, settings.projectId) : undefined;
+  const cloudTraceApi = settings.cloudTraceApi;
+  // Deployed functions keep their orders in the project's Firestore: read it there unless an emulator is named.
+  const statuses = settings.firestore || cloudTraceApi ? firestoreStatusReader(settings.firestore, settings.projectId) : undefined;
+  const fetchTrace = cloudTraceApi
+    ? cloudTraceClient(cloudTraceApi, settings.projectId, new GoogleAuth({ projectId: settings.projectId, scopes: CLOUD_TRACE_READ_SCOPES }))
+    : traceQueryClient(settings.traces);
   try {
     let errors = 0;
     let sent = 0;
@@ -59,16 +69,18 @@ export async function runLoadTest(settings: LoadTestSettings, progress: Progress
     const verifications = await verifyOrders(
       accepted,
       {
-        fetchTrace: traceQueryClient(settings.traces),
+        fetchTrace,
         readStatuses: statuses ? (ids) => statuses.read(ids) : undefined,
         onRound: (done, all) => progress.line(`verified ${done}/${all} (${((Date.now() - verifyStarted) / 1000).toFixed(1)} s)`),
       },
-      { waitMs: settings.waitMs },
+      // Cloud Trace's read quota is per minute: ask less often there; spans take seconds to arrive anyway.
+      { waitMs: settings.waitMs, ...(cloudTraceApi ? { pollMs: CLOUD_TRACE_POLL_MS, concurrency: CLOUD_TRACE_CONCURRENCY } : {}) },
     );
     progress.done();
     const summary = summarizeLoad({
       target: settings.target,
-      traces: settings.traces,
+      traces: cloudTraceApi ?? settings.traces,
+      ...(cloudTraceApi ? { cloudTraceProject: settings.projectId } : {}),
       startedAt: run.startedAt,
       endedAt: run.endedAt,
       results: run.results,

@@ -17,7 +17,10 @@ export interface BrokenTrace {
 
 export interface LoadSummary {
   readonly target: string;
+  /** Where traces were read: a Jaeger query API, or the Cloud Trace API (with cloudTraceProject). */
   readonly traces: string;
+  /** Set when traces came from Cloud Trace: the project they are in (the report links to the console). */
+  readonly cloudTraceProject?: string;
   /**
    * What answered: `cloud-run; billing=request` (the local front end's X-Local-Platform
    * header), `none` (no such header: functions-framework directly, or a deployed function),
@@ -71,6 +74,7 @@ export interface LoadSummary {
 export interface SummaryInput {
   readonly target: string;
   readonly traces: string;
+  readonly cloudTraceProject?: string;
   readonly startedAt: number;
   readonly endedAt: number;
   readonly results: readonly OrderResult[];
@@ -105,6 +109,7 @@ export function summarizeLoad(input: SummaryInput): LoadSummary {
   return {
     target: input.target,
     traces: input.traces,
+    ...(input.cloudTraceProject === undefined ? {} : { cloudTraceProject: input.cloudTraceProject }),
     platform: [...new Set(results.filter((r) => r.status !== undefined).map((r) => r.platform ?? 'none'))].join(', ') || 'unknown (no answer)',
     coldStarts: verifications.reduce((n, v) => n + (v.check.coldStarts ?? 0), 0),
     startedAt: new Date(input.startedAt).toISOString(),
