@@ -3,7 +3,8 @@
  * the FIRST import of a function's entry file: the gRPC patch has to be in place before
  * any Google client library is loaded (a warning with code GCF_TRACING_LOADED_LATE
  * says when it was not). Then register functions with `http` / `cloudEvent` from here
- * instead of from @google-cloud/functions-framework: same arguments, traced.
+ * instead of from @google-cloud/functions-framework: same arguments, traced. Messages
+ * published through @google-cloud/pubsub carry the trace context without a call.
  */
 import { tracing } from './startedTracing';
 import * as functionsFramework from '@google-cloud/functions-framework';
@@ -11,7 +12,10 @@ import type { CloudEventFunction, CloudEventFunctionWithCallback, HttpFunction }
 import { traceCloudEvent } from './traceCloudEvent';
 import { traceHttp } from './traceHttp';
 import { isTraced, markTraced } from './tracedHandlers';
+import { tracePubSubPublishes } from './tracePubSubPublishes';
 import type { HttpTracingOptions } from './traceHttp';
+
+tracePubSubPublishes(tracing);
 
 /** functions-framework's `http(name, handler)`, traced: a SERVER span per request, flushed before the response leaves. */
 export function http(name: string, handler: HttpFunction): void {

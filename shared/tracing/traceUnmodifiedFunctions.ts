@@ -6,26 +6,21 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { functionTarget } from './functionTarget';
 import type { FunctionTarget } from './functionTarget';
 import { FUNCTIONS_FRAMEWORK, FUNCTIONS_FRAMEWORK_VERSIONS, isFunctionModuleLoad, traceExportedFunction } from './functionsFrameworkPatch';
-import { COMPONENT } from './names';
-import { PUBSUB, PUBSUB_VERSIONS, patchPubSub } from './pubsubPatch';
 import type { Tracing } from './startTracing';
 import { UNSUPPORTED_VERSION_WARNING, supportedVersion } from './supportedVersion';
-
-/** The process warning code of a part zero-code mode cannot trace (too old a Node, a background function, a patch that did not take). */
-export const NOT_TRACED_WARNING = 'GCF_TRACING_NOT_TRACED';
+import { NOT_TRACED_WARNING, tracingWarning as warn } from './tracingWarning';
 
 type NextResolve = (specifier: string, context?: Partial<ResolveHookContext>) => ResolveFnOutput;
 
 /**
  * Zero-code mode: traces a function that imports nothing of this library. One module
  * resolution hook (Node's public `module.registerHooks`, synchronous, so it sees
- * `require` and `import` alike) watches for three moments:
+ * `require` and `import` alike) watches for two moments:
  * - the function imports '@google-cloud/functions-framework': it gets
  *   tracedFunctionsFramework instead, whose `http`/`cloudEvent` register it traced;
  * - functions-framework's loader requires the function's module: a function exported
- *   the legacy way is registered traced under the target (functionsFrameworkPatch.ts);
- * - anything requires '@google-cloud/pubsub': it is loaded and its publish patched
- *   before the caller gets it (pubsubPatch.ts).
+ *   the legacy way is registered traced under the target (functionsFrameworkPatch.ts).
+ * (Publishes through Pub/Sub are covered in both modes by tracePubSubPublishes.)
  * Each is gated by the versions it was written for; outside them it warns (code
  * GCF_TRACING_UNSUPPORTED_VERSION) and leaves the module as it is. Every other
  * resolution goes straight through. Nothing is installed when tracing is off.
@@ -40,7 +35,6 @@ export function traceUnmodifiedFunctions(tracing: Tracing, target: FunctionTarge
   const ownFiles = pathToFileURL(__dirname + path.sep).href;
   let frameworkChecked: boolean | undefined;
   let functionModuleSeen = false;
-  const pubsubSeen = new Set<string>();
 
   const frameworkSupported = (): boolean => {
     if (frameworkChecked === undefined && framework) frameworkChecked = gate(path.join(framework.root, 'package.json'), FUNCTIONS_FRAMEWORK_VERSIONS);
@@ -54,14 +48,6 @@ export function traceUnmodifiedFunctions(tracing: Tracing, target: FunctionTarge
         // Our own files get the real one; so does a function that resolves to another copy (its registry is not the one served).
         if (context.parentURL?.startsWith(ownFiles) || resolved.url !== framework?.url || !frameworkSupported()) return resolved;
         return { url: TRACED_FUNCTIONS_FRAMEWORK, format: 'commonjs', shortCircuit: true };
-      }
-      if (specifier === PUBSUB) {
-        const resolved = nextResolve(specifier, context);
-        if (!pubsubSeen.has(resolved.url)) {
-          pubsubSeen.add(resolved.url);
-          patchPubSubAt(resolved.url);
-        }
-        return resolved;
       }
       if (!functionModuleSeen && framework && context.conditions.includes('require') && isFunctionModuleLoad(specifier, context.parentURL, framework.root)) {
         const resolved = nextResolve(specifier, context);
@@ -99,20 +85,8 @@ function traceFunctionModule(file: string, target: FunctionTarget): void {
   }
 }
 
-function patchPubSubAt(url: string): void {
-  const manifest = Module.findPackageJSON(url);
-  if (!manifest || !gate(manifest, PUBSUB_VERSIONS)) return;
-  if (!patchPubSub(require(fileURLToPath(url)))) {
-    warn(NOT_TRACED_WARNING, `${PUBSUB} at ${path.dirname(manifest)} has no Topic.prototype.publishMessage to patch: published messages will not carry trace context. Call injectTraceContext() on their attributes.`);
-  }
-}
-
 function gate(packageJsonPath: string, range: string): boolean {
   const check = supportedVersion(packageJsonPath, range);
   if (!check.supported) warn(UNSUPPORTED_VERSION_WARNING, `${check.reason}: left untraced. Import http/cloudEvent (and injectTraceContext) from the tracing package instead.`);
   return check.supported;
-}
-
-function warn(code: string, message: string): void {
-  process.emitWarning(`${COMPONENT}: ${message}`, { code });
 }
