@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
+import { startGroupWatchdog } from '../stack/startGroupWatchdog';
 
 export interface InstanceExit {
   readonly code: number | null;
@@ -16,6 +17,8 @@ export interface InstanceSpec {
   readonly host: string;
   /** The internal port this instance gets as PORT. */
   readonly port: number;
+  /** How long the instance has after SIGTERM when the front end itself dies (Cloud Run's grace). */
+  readonly orphanGraceMs: number;
 }
 
 /**
@@ -51,6 +54,9 @@ export class FunctionInstance {
       return exit;
     });
     this.pid = proc.pid ?? -1;
+    // A front end killed outright runs no exit hook: the watchdog then ends the group, even a stopped one.
+    const watchdog = proc.pid === undefined ? undefined : startGroupWatchdog(proc.pid, spec.orphanGraceMs);
+    void this.exited.then(() => watchdog?.dismiss());
     this.ready = waitForPort(spec.host, spec.port, this.exited).then(() => {
       if (this.currentState === 'starting') this.currentState = 'running';
     });

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { PLATFORM_HEADER } from '../load/sendOrder';
 import { findFreePort } from '../stack/assertPortsFree';
 import { FunctionInstance } from './functionInstance';
-import { InstanceManager } from './instanceManager';
+import { InstanceManager, SHUTDOWN_GRACE_MS } from './instanceManager';
 import type { FrontEndOptions } from './parseFrontEndOptions';
 import { TokenBucket } from './tokenBucket';
 import { forwardTrace, readCallerTrace } from './traceHeaders';
@@ -50,7 +50,7 @@ export async function startFrontEnd(options: FrontEndOptions, deps: FrontEndDeps
     idleShutdownMs: options.idleShutdownMs,
     graceMs: deps.graceMs,
     log: deps.log,
-    start: async () => new FunctionInstance({ command: options.command, env: deps.env, host: options.host, port: await findFreePort(options.host) }),
+    start: async () => new FunctionInstance({ command: options.command, env: deps.env, host: options.host, port: await findFreePort(options.host), orphanGraceMs: SHUTDOWN_GRACE_MS }),
   });
   // Per instance on Cloud Run; here there is one instance at a time, so one bucket each
   // for it (a new instance starts with a full bucket, as its first request may be sampled).

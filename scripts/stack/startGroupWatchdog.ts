@@ -6,11 +6,13 @@ export interface GroupWatchdog {
   dismiss(): void;
 }
 
-// Blocks on stdin until EOF, then stops the group: SIGTERM, up to $2 tenths of a second for
-// it to go, then SIGKILL. A shell builtin loop, so a watchdog costs one small `sh`, no Node.
+// Blocks on stdin until EOF, then stops the group: SIGTERM (and SIGCONT, so that a stopped
+// group gets it), up to $2 tenths of a second for it to go, then SIGKILL. A shell builtin
+// loop, so a watchdog costs one small `sh`, no Node.
 const SCRIPT = [
   'while read -r _; do :; done',
   'kill -s TERM -- "-$1" 2>/dev/null || exit 0',
+  'kill -s CONT -- "-$1" 2>/dev/null',
   'i=0',
   'while [ "$i" -lt "$2" ] && kill -s 0 -- "-$1" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done',
   'kill -s KILL -- "-$1" 2>/dev/null',

@@ -47,4 +47,32 @@ describe('front-end command', () => {
       parent.kill('SIGKILL');
     }
   });
+
+  it('killed outright (SIGKILL), it leaves no instance behind, not even a stopped one', { skip: process.platform === 'linux' ? false : 'Linux only' }, async () => {
+    const frontEnd = spawn(process.execPath, [ENTRY, '--port=0', '--', process.execPath, FUNCTIONS_FRAMEWORK, '--target=work', `--source=${THROTTLED_FUNCTIONS}`], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'none' },
+    });
+    const lines: Record<string, unknown>[] = [];
+    createInterface({ input: frontEnd.stdout }).on('line', (line) => {
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // functions-framework's own start-up lines
+      }
+    });
+    let instancePid: number | undefined;
+    try {
+      const url = (await waitFor('listening', () => lines.find((l) => l.message === 'front end: listening'), 10_000)).url as string;
+      const answer = await send(url);
+      assert.equal(answer.status, 200);
+      instancePid = (JSON.parse(answer.body) as { pid: number }).pid;
+      await waitFor('the instance stopped', () => (processState(instancePid!) === 'T' ? true : undefined), 2_000);
+      frontEnd.kill('SIGKILL');
+      await waitFor('the instance to exit', () => (!isAlive(instancePid!) ? true : undefined), 15_000);
+    } finally {
+      frontEnd.kill('SIGKILL');
+      if (instancePid !== undefined && isAlive(instancePid)) process.kill(-instancePid, 'SIGKILL');
+    }
+  });
 });
