@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GoogleAuth } from 'google-auth-library';
 import { findUnreachable } from './cli/findUnreachable';
 import { runCli } from './cli/runCli';
-import { CLOUD_TRACE_READ_SCOPES } from './load/cloudTraceClient';
+import { cloudTraceAuth } from './load/cloudTraceClient';
 import { formatSummary } from './load/formatSummary';
 import type { LoadOptions } from './load/parseLoadOptions';
 import { LOAD_HELP, LoadOptionsError, parseLoadOptions } from './load/parseLoadOptions';
@@ -68,7 +67,7 @@ async function load(options: LoadOptions): Promise<number> {
 /** Before any order is sent: Application Default Credentials that yield a token, or what to do. */
 async function checkCloudTraceCredentials(projectId: string): Promise<string | undefined> {
   try {
-    await new GoogleAuth({ projectId, scopes: CLOUD_TRACE_READ_SCOPES }).getAccessToken();
+    await cloudTraceAuth(projectId).getAccessToken();
     return undefined;
   } catch (err) {
     return `Reading traces from Cloud Trace needs Application Default Credentials (\`gcloud auth application-default login\`, or GOOGLE_APPLICATION_CREDENTIALS naming a credentials file): ${(err as Error).message}`;

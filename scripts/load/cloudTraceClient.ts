@@ -1,3 +1,4 @@
+import { GoogleAuth } from 'google-auth-library';
 import type { CloudTraceTrace } from './cloudTraceToJaeger';
 import { cloudTraceToJaeger } from './cloudTraceToJaeger';
 import type { TraceLookup } from './verifyOrders';
@@ -6,11 +7,20 @@ import type { TraceLookup } from './verifyOrders';
 export const CLOUD_TRACE_API = 'https://cloudtrace.googleapis.com';
 
 /** Reading traces needs no more than this (roles/cloudtrace.user grants it). */
-export const CLOUD_TRACE_READ_SCOPES = ['https://www.googleapis.com/auth/trace.readonly'];
+const CLOUD_TRACE_READ_SCOPES = ['https://www.googleapis.com/auth/trace.readonly'];
 
 /** What the client needs of google-auth-library's GoogleAuth: the Authorization header. */
 export interface RequestHeaders {
   getRequestHeaders(url?: string): Promise<Headers>;
+}
+
+/**
+ * Application Default Credentials for reading traces: gcloud's application-default login,
+ * GOOGLE_APPLICATION_CREDENTIALS (a key or a workload identity federation file), or the
+ * metadata server on Google Cloud, as google-auth-library looks for them.
+ */
+export function cloudTraceAuth(projectId: string): GoogleAuth {
+  return new GoogleAuth({ projectId, scopes: CLOUD_TRACE_READ_SCOPES });
 }
 
 /**

@@ -6,8 +6,7 @@ import { sendOrder } from './sendOrder';
 import { startClientTracing } from './startClientTracing';
 import type { LoadSummary } from './summarizeLoad';
 import { summarizeLoad } from './summarizeLoad';
-import { GoogleAuth } from 'google-auth-library';
-import { CLOUD_TRACE_READ_SCOPES, cloudTraceClient } from './cloudTraceClient';
+import { cloudTraceAuth, cloudTraceClient } from './cloudTraceClient';
 import { firestoreStatusReader } from './firestoreStatusReader';
 import { traceQueryClient } from './traceQueryClient';
 import type { OrderToVerify, OrderVerification } from './verifyOrders';
@@ -41,7 +40,7 @@ export async function runLoadTest(settings: LoadTestSettings, progress: Progress
   // Deployed functions keep their orders in the project's Firestore: read it there unless an emulator is named.
   const statuses = settings.firestore || cloudTraceApi ? firestoreStatusReader(settings.firestore, settings.projectId) : undefined;
   const fetchTrace = cloudTraceApi
-    ? cloudTraceClient(cloudTraceApi, settings.projectId, new GoogleAuth({ projectId: settings.projectId, scopes: CLOUD_TRACE_READ_SCOPES }))
+    ? cloudTraceClient(cloudTraceApi, settings.projectId, cloudTraceAuth(settings.projectId))
     : traceQueryClient(settings.traces);
   try {
     let errors = 0;

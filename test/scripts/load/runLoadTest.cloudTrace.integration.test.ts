@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -79,21 +79,30 @@ test('deployed mode: each order trace read back from the Cloud Trace API is comp
   assert.equal(fake!.counts.unauthorized, before.unauthorized, 'every trace read carried the token');
 });
 
+const cliArgs = (report: string, wait: string): string[] => [
+  '--target', stack!.urls.createOrder,
+  '--cloud-trace-api', fake!.apiUrl,
+  '--project', PROJECT,
+  '--firestore', stack!.urls.firestore,
+  '--orders', '3',
+  '--wait', wait,
+  '--html', path.join(dir, report),
+];
+
+test('npm run load with Cloud Trace and no --otlp: no client spans, each trace topped by createOrder, exit 0', { timeout: 60_000 }, async () => {
+  const { code, stdout, stderr } = await runLoadCli(cliArgs('complete.html', '20'), { GOOGLE_APPLICATION_CREDENTIALS: credentials });
+  assert.equal(code, 0, `${stdout}\n${stderr}`);
+  assert.match(stdout, /no client spans; traces from Cloud Trace/);
+  assert.match(stdout, /traces complete\s+3\/3/, stdout);
+  assert.match(readFileSync(path.join(dir, 'complete.html'), 'utf8'), /console\.cloud\.google\.com\/traces\/list\?project=demo-cloud-trace&amp;tid=/, 'the report links each trace to the console');
+});
+
 test('npm run load with Cloud Trace: a span missing from the API answer leaves the order incomplete and the exit code 1', { timeout: 60_000 }, async () => {
   // processOrder's CONSUMER span (messaging.operation.type=process) never shows up.
   fake!.omit = (span) => span.labels?.['messaging.operation.type'] === 'process';
   try {
-    const { code, stdout, stderr } = await runLoadCli([
-      '--target', stack!.urls.createOrder,
-      '--cloud-trace-api', fake!.apiUrl,
-      '--project', PROJECT,
-      '--firestore', stack!.urls.firestore,
-      '--orders', '3',
-      '--wait', '2',
-      '--html', path.join(dir, 'report.html'),
-    ], { GOOGLE_APPLICATION_CREDENTIALS: credentials });
+    const { code, stdout, stderr } = await runLoadCli(cliArgs('incomplete.html', '2'), { GOOGLE_APPLICATION_CREDENTIALS: credentials });
     assert.equal(code, 1, `${stdout}\n${stderr}`);
-    assert.match(stdout, /no client spans; traces from Cloud Trace/, 'without --otlp the deployed mode sends no client spans');
     assert.match(stdout, /traces complete\s+0\/3/, stdout);
     assert.match(stdout, /processOrder CONSUMER span/, stdout);
   } finally {
@@ -104,7 +113,7 @@ test('npm run load with Cloud Trace: a span missing from the API answer leaves t
 test('npm run load with Cloud Trace and no usable credentials: exit 2 before any order is sent', { timeout: 30_000 }, async () => {
   const reads = fake!.counts.traceReads;
   const { code, stderr } = await runLoadCli(
-    ['--target', stack!.urls.createOrder, '--cloud-trace-api', fake!.apiUrl, '--project', PROJECT, '--firestore', stack!.urls.firestore, '--orders', '1', '--html', path.join(dir, 'none.html')],
+    cliArgs('none.html', '2'),
     { GOOGLE_APPLICATION_CREDENTIALS: path.join(dir, 'no-such-credentials.json') },
   );
   assert.equal(code, 2, stderr);
