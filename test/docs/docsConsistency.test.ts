@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { BENCH_NAMES } from '../../scripts/bench/parseBenchOptions';
 import { REPO_ROOT, readDocPages } from './codeFacts';
 import { findBareNodeCommands } from './findBareNodeCommands';
+import { findBrokenLinks } from './findBrokenLinks';
 import { findFigureDrift, numbersIn } from './findFigureDrift';
 import { tableRowsUnder } from './markdownTables';
 
@@ -92,4 +93,23 @@ test('a bare node in a code block or a wrapped backtick span is reported; the pr
     '```',
   ].join('\n');
   assert.deepEqual(findBareNodeCommands([{ path: 'docs/x.md', text }]).map((p) => p.split(': ')[0]), ['docs/x.md:1', 'docs/x.md:3', 'docs/x.md:7']);
+});
+
+test('every relative link and anchor in the docs resolves, and every repository path they name exists', () => {
+  const problems = findBrokenLinks(readDocPages(), (p) => existsSync(path.join(REPO_ROOT, p)));
+  assert.deepEqual(problems, []);
+});
+
+test('a link to a missing page or heading, and a path that names no file, are reported', () => {
+  const pages = [
+    { path: 'README.md', text: 'See [perf](docs/performance.md#current-figures), [gone](docs/gone.md), [bad](docs/performance.md#round-four).\n\n```sh\n[not](a-link.md)\n```\n`scripts/bench/nope.ts`' },
+    { path: 'docs/performance.md', text: "# Performance\n\n## Current figures\n\n## Under Cloud Run's throttling\n\nBack to [the README](../README.md#performance) and [here](#under-cloud-runs-throttling)." },
+  ];
+  const files = new Set(['README.md', 'docs/performance.md']);
+  assert.deepEqual(findBrokenLinks(pages, (p) => files.has(p)), [
+    'README.md:1: links to docs/gone.md, but docs/gone.md does not exist',
+    'README.md:1: links to docs/performance.md#round-four, but docs/performance.md has no heading with that anchor',
+    'README.md:6: names scripts/bench/nope.ts, which does not exist',
+    'docs/performance.md:7: links to ../README.md#performance, but README.md has no heading with that anchor',
+  ]);
 });
