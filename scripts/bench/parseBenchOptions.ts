@@ -7,7 +7,7 @@ export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchOptions {
   readonly only: readonly BenchName[];
-  /** Orders per variant (overhead, memory) and for the end-to-end run. */
+  /** Orders per variant (overhead, memory, cpu, rtt) and for the end-to-end run. */
   readonly orders: number;
   readonly concurrency: number;
   /** Cold starts per variant. */
@@ -59,8 +59,9 @@ are printed and written as JSON.
              scale-in (--throttle-requests per variant; about 1 minute)
 
 Options:
-  --only A,B        run only these (default: all; about 8 minutes)
-  --orders N        orders per variant for overhead/memory and for e2e (default 500)
+  --only A,B        run only these (default: all, one after another)
+  --orders N        orders per variant for overhead/memory, cpu and rtt, and for e2e
+                    (default 500)
   --concurrency N   requests in flight (default 10)
   --runs N          cold starts per variant (default 10)
   --invocations N   sequential flush invocations; grpc: iterations per process (default 300)
