@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runLoad } from '../load/runLoad';
 import { sendOrder } from '../load/sendOrder';
 import type { BenchResult } from './benchResult';
-import { ratio, target } from './benchResult';
+import { ratio } from './benchResult';
 import { processCpuMs } from './processCpu';
 import { startBenchStack } from './startBenchStack';
 import type { BenchStack } from './startBenchStack';
@@ -49,9 +49,6 @@ interface Variant {
 
 /** CPU all of a stack's processes may use in 150 ms and still count as quiet. */
 const QUIET_MS = 1;
-
-/** Added CPU per invocation each function may cost (issue 12). */
-export const ADDED_MS_LIMIT = 0.5;
 
 /**
  * CPU time per order of every process of three stacks, from /proc/<pid>/stat: traced
@@ -129,16 +126,15 @@ function report(variants: readonly Variant[], concurrency: number, rounds: numbe
   return {
     name: 'cpu',
     figures,
-    targets: [
-      target('createOrder added CPU ms per invocation', perOrder(t, 'createOrder') - perOrder(u, 'createOrder'), 'max', ADDED_MS_LIMIT),
-      target('processOrder added CPU ms per invocation', perOrder(t, 'processOrder') - perOrder(u, 'processOrder'), 'max', ADDED_MS_LIMIT),
-      target('createOrder added CPU ms per invocation, FLUSH_MODE=background', perOrder(b, 'createOrder') - perOrder(u, 'createOrder'), 'max', ADDED_MS_LIMIT),
-      target('processOrder added CPU ms per invocation, FLUSH_MODE=background', perOrder(b, 'processOrder') - perOrder(u, 'processOrder'), 'max', ADDED_MS_LIMIT),
-    ],
+    // The cost target is relative to the floor of one export per invocation, which only
+    // `flushcpu` measures in the same run; these whole-function figures also carry the
+    // client libraries' own spans and emulator round trips, so they are reported, not judged.
+    targets: [],
     notes: [
       `${rounds} rotating rounds of ${perRound} orders per stack at concurrency ${concurrency}; CPU = the scheduler's run time of every thread (/proc/<pid>/task/*/schedstat), per order`,
       '"traced" flushes before each response (the default); "background" is FLUSH_MODE=background; "unsampled" is OTEL_TRACES_SAMPLER=always_off (everything on, nothing recorded)',
       'one order = one createOrder and one processOrder invocation; the untraced stack exports nothing, so its collector shows the idle floor',
+      'the cost target (at most 0.25 ms per invocation beyond one kept-alive POST plus recording the spans) is judged by --only flushcpu',
     ],
   };
 }

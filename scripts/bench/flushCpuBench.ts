@@ -2,10 +2,17 @@ import { startCollector } from '../collector/startCollector';
 import { latencyStats } from '../load/latencyStats';
 import type { BenchResult } from './benchResult';
 import { target } from './benchResult';
-import { ADDED_MS_LIMIT, pairedMedian } from './cpuBench';
+import { pairedMedian } from './cpuBench';
 import { FLUSH_CPU_MODES } from './flushCpuWorker';
 import type { FlushCpuMode, FlushCpuTimings } from './flushCpuWorker';
 import { runJsonWorker } from './runJsonWorker';
+
+/**
+ * The cost target of the default mode: what the library adds per invocation beyond its
+ * floor, one kept-alive POST of the export plus recording the spans, both measured in
+ * the same run (docs/performance.md, "the cost target").
+ */
+export const BEYOND_FLOOR_MS_LIMIT = 0.25;
 
 /** Invocations per worker process: enough CPU time (~1–3 s) for process.cpuUsage to resolve tenths of a µs per invocation. */
 export const FLUSH_CPU_INVOCATIONS = 3000;
@@ -38,6 +45,8 @@ export async function flushCpuBench(rounds: number, log: (line: string) => void 
   const added = (mode: FlushCpuMode, base: FlushCpuMode = 'untraced') => pairedMedian(cpu[mode], cpu[base]);
   const flushAdded = added('before-response', 'background');
   const postAdded = added('bare-post');
+  const recording = added('background', 'unsampled');
+  const beyondFloor = added('before-response') - postAdded - recording;
   const figures: Record<string, number> = {};
   for (const mode of FLUSH_CPU_MODES) figures[`${mode} CPU ms per invocation (median of rounds)`] = latencyStats(cpu[mode]).p50;
   figures['unsampled added ms (plumbing)'] = added('unsampled');
@@ -46,13 +55,14 @@ export async function flushCpuBench(rounds: number, log: (line: string) => void 
   figures['flush before the response, over background ms'] = flushAdded;
   figures['one bare POST per invocation, over untraced ms (the floor of an export per invocation)'] = postAdded;
   figures['flush before the response beyond a bare POST ms'] = flushAdded - postAdded;
+  figures['recording the spans ms (background - unsampled)'] = recording;
+  figures['before-response beyond the floor ms (added - bare POST - recording)'] = beyondFloor;
   figures['bytes per export'] = exportBytes;
   return {
     name: 'flushcpu',
     figures,
     targets: [
-      target('before-response added CPU ms per invocation (library alone)', added('before-response'), 'max', ADDED_MS_LIMIT),
-      target('background added CPU ms per invocation (library alone)', added('background'), 'max', ADDED_MS_LIMIT),
+      target('before-response CPU ms per invocation beyond the floor (one bare POST + recording the spans)', beyondFloor, 'max', BEYOND_FLOOR_MS_LIMIT),
     ],
     notes: [
       `${rounds} rotating rounds, each mode in a fresh process: ${FLUSH_CPU_INVOCATIONS} sequential createOrder-shaped invocations (a server span, three CLIENT spans, a gRPC span under each), each in its own domain; process CPU (user + system)`,
