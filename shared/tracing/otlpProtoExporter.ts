@@ -50,13 +50,17 @@ export class OtlpProtoExporter implements SpanExporter {
     // traced), copied the headers and entered a context: about 0.1 ms of CPU per export,
     // which in the default flush mode is per invocation.
     this.request = transport.request;
+    // For plain http the package's agent factory makes exactly this agent (it drops the TLS
+    // files), but through `import('http')`: Node's ES-module view of `http` reads every export,
+    // which loads its bundled undici for the WebSocket getters, about 30 ms of CPU at every
+    // cold start here (docs/performance.md). https keeps the factory: it brings the TLS files.
     this.timeoutMs = options.timeoutMillis;
     this.compression = options.compression;
     this.serializer = (require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer')).ProtobufTraceSerializer;
     // Resolved once: the agent keeps the connection alive between exports.
     // The headers every export sends, built once; only Content-Length varies.
     const gzip = this.compression === 'gzip';
-    this.settings = Promise.all([options.agentFactory(this.url.protocol), options.headers()]).then(([agent, headers]) => ({
+    this.settings = Promise.all([this.url.protocol === 'http:' ? new transport.Agent({ keepAlive: true }) : options.agentFactory(this.url.protocol), options.headers()]).then(([agent, headers]) => ({
       agent: agent as Agent,
       headers: { ...headers, 'User-Agent': USER_AGENT, ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) },
     }));

@@ -1,10 +1,8 @@
 /**
  * The default exporter (OTLP/HTTP protobuf: OpenTelemetry's settings and serialiser, our
  * transport): it delivers to a real OTLP/HTTP receiver as protobuf, reads the standard
- * variables, fails (never hangs or throws) on an error answer or a silent receiver, and
- * a traced process that uses it
- * never loads the metrics and logs SDKs (the cold-start saving it exists for; `api-logs`
- * comes with @opentelemetry/instrumentation anyway).
+ * variables, keeps its connection alive between exports, and fails (never hangs or
+ * throws) on an error answer or a silent receiver.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,7 +20,7 @@ import { OtlpProtoExporter } from 'cloud-functions-otel-tracing/internal/otlpPro
 
 let collector: Collector;
 let recorder: Server;
-const seen: { path: string; headers: IncomingMessage['headers']; bytes: number }[] = [];
+const seen: { path: string; headers: IncomingMessage['headers']; bytes: number; clientPort: number | undefined }[] = [];
 /** What the recorder answers next: a status, or nothing at all. */
 let answer: number | 'never' = 200;
 /** Answered before `answer`, one per request, with a Retry-After of 0 s. */
@@ -35,7 +33,7 @@ before(async () => {
     let bytes = 0;
     req.on('data', (chunk: Buffer) => (bytes += chunk.length));
     req.on('end', () => {
-      seen.push({ path: req.url ?? '', headers: req.headers, bytes });
+      seen.push({ path: req.url ?? '', headers: req.headers, bytes, clientPort: req.socket.remotePort });
       const status = firstAnswers.shift() ?? answer;
       if (status !== 'never') res.writeHead(status, { 'content-type': 'application/x-protobuf', 'retry-after': '0' }).end();
     });
@@ -86,6 +84,27 @@ test('exports protobuf to OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces, with OTEL_EX
   assert.equal(seen[0]!.headers['content-type'], 'application/x-protobuf');
   assert.equal(seen[0]!.headers['x-tenant'], 't1');
   assert.equal(Number(seen[0]!.headers['content-length']), seen[0]!.bytes, 'one body with its length, not chunked');
+});
+
+test('consecutive exports share one kept-alive connection', async () => {
+  seen.length = 0;
+  answer = 200;
+  const previous = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = recorderUrl();
+  const exporter = new OtlpProtoExporter(5000);
+  if (previous === undefined) delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  else process.env.OTEL_EXPORTER_OTLP_ENDPOINT = previous;
+  try {
+    for (const traceId of ['7'.repeat(32), '8'.repeat(32)]) {
+      const result = await new Promise<ExportResult>((resolve) => exporter.export(endedSpans(traceId), resolve));
+      assert.equal(result.code, ExportResultCode.SUCCESS, String(result.error));
+    }
+  } finally {
+    await exporter.shutdown();
+  }
+  assert.equal(seen.length, 2);
+  assert.equal(seen[0]!.headers.connection, 'keep-alive');
+  assert.equal(seen[1]!.clientPort, seen[0]!.clientPort, 'the second export came on the connection of the first');
 });
 
 test('OTEL_EXPORTER_OTLP_TRACES_COMPRESSION=gzip sends a gzipped body', async () => {
