@@ -3,6 +3,7 @@ import path from 'node:path';
 import { runCli } from './cli/runCli';
 import type { BenchResult } from './bench/benchResult';
 import { formatBenchResult } from './bench/benchResult';
+import { coldFloorBench } from './bench/coldFloorBench';
 import { coldStartBench } from './bench/coldStartBench';
 import { collectorBench } from './bench/collectorBench';
 import { cpuBench } from './bench/cpuBench';
@@ -61,6 +62,7 @@ async function bench(options: BenchOptions): Promise<number> {
   if (wants('flush')) await attempt('flush', () => flushBench(options.invocations, options.rounds, overhead?.tracedP50Ms));
   if (wants('flushcpu')) await attempt('flushcpu', () => flushCpuBench(FLUSH_CPU_ROUNDS, log));
   if (wants('coldstart')) await attempt('coldstart', () => coldStartBench(options.runs, log));
+  if (wants('coldfloor')) await attempt('coldfloor', () => coldFloorBench(options.runs, log));
   if (wants('e2e')) await attempt('e2e', () => e2eBench(options.orders, options.concurrency));
   if (wants('throttle')) await attempt('throttle', () => throttleBench(options.throttleRequests, log));
 

@@ -2,7 +2,7 @@ import { parseFlags } from '../cli/parseFlags';
 import { wholeNumber } from '../cli/wholeNumber';
 import { timestamp } from '../load/parseLoadOptions';
 
-export const BENCH_NAMES = ['overhead', 'cpu', 'rtt', 'collector', 'exporters', 'grpc', 'flush', 'flushcpu', 'coldstart', 'e2e', 'memory', 'throttle'] as const;
+export const BENCH_NAMES = ['overhead', 'cpu', 'rtt', 'collector', 'exporters', 'grpc', 'flush', 'flushcpu', 'coldstart', 'coldfloor', 'e2e', 'memory', 'throttle'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchOptions {
@@ -51,6 +51,9 @@ are printed and written as JSON.
   coldstart  spawn → first 202: traced vs untraced vs a bare hello function, untraced,
              one-import and zero-code (--require register), and the one-import hello with
              the tracing package installed from its tarball, traced vs untraced
+  coldfloor  what each part costs a hello function's cold start (modules loaded, CPU to
+             the first answer): functions-framework alone, + the OpenTelemetry API and
+             SDK, + the OTLP/HTTP exporter, the package untraced and traced (--runs)
   e2e        orders/s through the whole pipeline with every trace complete
   memory     peak RSS (VmHWM) of each function process, traced vs untraced
   throttle   both flush modes through the local Cloud Run front end: request billing

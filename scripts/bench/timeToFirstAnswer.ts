@@ -23,6 +23,8 @@ export interface FirstAnswer {
    * wall clock on a shared machine, where other tenants stretch every start-up alike.
    */
   readonly cpuMs: number | undefined;
+  /** The first answer's body. */
+  readonly body: string;
 }
 
 /**
@@ -53,8 +55,8 @@ export async function timeToFirstAnswer(run: FirstAnswerRun): Promise<FirstAnswe
         await new Promise((resolve) => setTimeout(resolve, 5));
         continue;
       }
-      await res.arrayBuffer();
-      if (res.ok) return { ms: performance.now() - started, cpuMs: await processCpuMs(child.pid) };
+      const body = await res.text();
+      if (res.ok) return { ms: performance.now() - started, cpuMs: await processCpuMs(child.pid), body };
       throw new Error(`${run.name} answered ${res.status} to its first request`);
     }
     throw new Error(`${run.name} did not answer within ${run.timeoutMs} ms`);
