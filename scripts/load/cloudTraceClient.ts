@@ -1,6 +1,8 @@
 import { GoogleAuth } from 'google-auth-library';
 import type { CloudTraceTrace } from './cloudTraceToJaeger';
 import { cloudTraceToJaeger } from './cloudTraceToJaeger';
+import type { PaceClock } from './pacedCalls';
+import { pacedCalls } from './pacedCalls';
 import type { TraceLookup } from './verifyOrders';
 
 /** Google's Cloud Trace API; `--cloud-trace-api` points elsewhere (a private endpoint, a test's stand-in). */
@@ -24,12 +26,26 @@ export function cloudTraceAuth(projectId: string): GoogleAuth {
 }
 
 /**
- * `GET {base}/v1/projects/{project}/traces/{id}` of the Cloud Trace API, mapped onto the
- * Jaeger shape checkTrace reads. A 404 is "not there (yet)": spans reach Cloud Trace some
- * seconds after export, and verifyOrders asks again until its wait is over.
+ * Cloud Trace's read quota is 300 GetTrace calls per minute per project, shared with the
+ * console and anyone else reading: the load test takes at most 4 a second (240 a minute).
  */
-export function cloudTraceClient(base: string, projectId: string, auth: RequestHeaders, timeoutMs = 10_000): (traceId: string) => Promise<TraceLookup> {
-  return async (traceId) => {
+export const CLOUD_TRACE_READS_PER_SECOND = 4;
+
+export interface CloudTraceClientOptions {
+  readonly timeoutMs?: number;
+  readonly readsPerSecond?: number;
+  readonly clock?: PaceClock;
+}
+
+/**
+ * `GET {base}/v1/projects/{project}/traces/{id}` of the Cloud Trace API, mapped onto the
+ * Jaeger shape checkTrace reads, paced to the read quota. A 404 is "not there (yet)": spans
+ * reach Cloud Trace some seconds after export, and verifyOrders asks again until its wait
+ * is over.
+ */
+export function cloudTraceClient(base: string, projectId: string, auth: RequestHeaders, options: CloudTraceClientOptions = {}): (traceId: string) => Promise<TraceLookup> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  return pacedCalls(async (traceId: string): Promise<TraceLookup> => {
     const url = cloudTraceApiUrl(base, projectId, traceId);
     try {
       const headers = await auth.getRequestHeaders(url);
@@ -43,7 +59,7 @@ export function cloudTraceClient(base: string, projectId: string, auth: RequestH
     } catch (err) {
       return { error: `${(err as Error).message} (${base})` };
     }
-  };
+  }, options.readsPerSecond ?? CLOUD_TRACE_READS_PER_SECOND, options.clock);
 }
 
 export function cloudTraceApiUrl(base: string, projectId: string, traceId: string): string {

@@ -85,7 +85,8 @@ Options:
                         with --traces: read processOrder's orders.result span tag)
   --project ID          project id (default $GOOGLE_CLOUD_PROJECT or demo-orders;
                         with Cloud Trace one of them is required)
-  --wait S              poll this long for traces and processing (default 30)
+  --wait S              poll this long for traces and processing (default 30; with
+                        Cloud Trace 120, look-ups paced to 4/s by its read quota)
   --max-error-rate F    tolerated failed-request fraction 0..1 (default 0)
   --json FILE           also write the summary as JSON
   --html FILE           HTML report (default reports/load-<timestamp>.html)
@@ -176,7 +177,8 @@ export function parseLoadOptions(
     cloudTraceApi,
     firestore,
     projectId: projectId ?? 'demo-orders',
-    waitMs: Math.round((optionalNumber('--wait', str('wait'), { min: 0, max: 3600 }) ?? 30) * 1000),
+    // Cloud Trace shows spans seconds after export, and its read quota paces the look-ups.
+    waitMs: Math.round((optionalNumber('--wait', str('wait'), { min: 0, max: 3600 }) ?? (cloudTraceApi === undefined ? 30 : 120)) * 1000),
     json: str('json'),
     html: str('html') ?? `reports/load-${timestamp(now)}.html`,
     maxErrorRate: optionalNumber('--max-error-rate', str('max-error-rate'), { min: 0, max: 1 }) ?? 0,

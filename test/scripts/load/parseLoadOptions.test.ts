@@ -43,7 +43,7 @@ const cases: { name: string; argv: string[]; env?: Record<string, string>; expec
   {
     name: 'https target: traces from Cloud Trace, the project\'s Firestore, no client spans',
     argv: ['--target', 'https://create-order-xyz.a.run.app/', '--project', 'p9'],
-    expect: { remote: true, cloudTraceApi: 'https://cloudtrace.googleapis.com', projectId: 'p9', firestore: undefined, traceHeaders: false },
+    expect: { remote: true, cloudTraceApi: 'https://cloudtrace.googleapis.com', projectId: 'p9', firestore: undefined, traceHeaders: false, waitMs: 120_000 },
   },
   { name: 'https target, project from the environment', argv: ['--target', 'https://x.run.app/'], env: { GOOGLE_CLOUD_PROJECT: 'p1' }, expect: { cloudTraceApi: 'https://cloudtrace.googleapis.com', projectId: 'p1' } },
   { name: 'https target with --otlp: client spans there', argv: ['--target', 'https://x.run.app/', '--project', 'p', '--otlp', 'http://127.0.0.1:4317'], expect: { traceHeaders: true } },
