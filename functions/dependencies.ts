@@ -50,7 +50,7 @@ export function createDependencies(config: Config): Dependencies {
  * no-op trace util (read from process.env as the client is built). A no-op tracer provider
  * in the settings hides the spans too, but the library then still starts no-op spans and
  * runs a context.with per operation, which in a traced process enters AsyncLocalStorage,
- * for no result (docs/performance.md, fourth round).
+ * for no result (docs/performance.md, "Decisions the figures rest on").
  */
 function disableFirestoreTraceUtil(): void {
   process.env['FIRESTORE_ENABLE_TRACING'] = 'off';

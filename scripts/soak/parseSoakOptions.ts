@@ -45,7 +45,7 @@ Options:
   --sample-ms MS    memory reading period (default 2000)
   --warmup-s S      readings before S seconds are left out of the trend (default 180,
                     at most half the run: RSS follows V8 sizing its heap for the first
-                    minutes; see README "Soak")
+                    minutes; see docs/load-test-and-benchmarks.md, "Soak")
   --verify-s S      hard deadline for checking traces and orders afterwards (default 120)
   --timeout MS      per-request timeout (default 10000)
   --max-slope X     memory verdict: pass when the fitted slope ≤ X MB/min (default 1)…
