@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the modules to patch are loaded here, on purpose, once */
 import Module from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { diag } from '@opentelemetry/api';
 import type { TracerProvider } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -38,9 +39,9 @@ import { COMPONENT } from './names';
  * the Google client library that wants it, the trap takes itself out, makes and enables the
  * instrumentation, and loads the module through the kept hook as the caller would have
  * resolved it, so the instrumentation patches it before the caller gets its exports. Every
- * Google client library requires grpc-js by that name from CommonJS; an ES module that
- * imports grpc-js itself is not seen (the ES loader does not call `require`), and its
- * clients get no spans. The same test fails if the trap stops patching grpc-js.
+ * Google client library requires grpc-js by that name from CommonJS; an `import()` of it,
+ * which calls no `require`, is caught by a resolution hook (Node 22.15+). The same test
+ * fails if the trap stops patching grpc-js.
  */
 export const REQUIRE_HOOK_SUPPORTED_VERSIONS = /^0\.223\.\d+$/;
 
@@ -100,17 +101,29 @@ function enableAndLoad(provider: TracerProvider, instrumentations: Instrumentati
 function loadOnFirstRequire(provider: TracerProvider, later: LaterInstrumentations, hook: RequireFunction): void {
   const next = moduleProto.require;
   let fired = false;
+  const fire = (load: (id: string) => unknown): void => {
+    fired = true;
+    // If someone else's hook sits on top of the trap by now, it stays, a pass-through.
+    if (moduleProto.require === trap) moduleProto.require = next;
+    enableAndLoad(provider, later.create(), load);
+  };
   const trap: RequireFunction = function (this: NodeJS.Module, id: string) {
-    if (id === later.module && !fired) {
-      fired = true;
-      // If someone else's hook sits on top of this one by now, it stays, a pass-through.
-      if (moduleProto.require === trap) moduleProto.require = next;
-      enableAndLoad(provider, later.create(), (name) => hook.call(this, name));
-    }
+    if (id === later.module && !fired) fire((name) => hook.call(this, name));
     // eslint-disable-next-line prefer-rest-params -- require's arguments, passed on as they came
     return Reflect.apply(next, this, arguments);
   };
   moduleProto.require = trap;
+  // A dynamic import() never calls require. Where Node has module.registerHooks (22.15+), a
+  // resolution hook sees it, and the module is loaded through the kept hook by its path
+  // first; the import then finds it in the module cache, patched.
+  if (typeof Module.registerHooks !== 'function') return;
+  Module.registerHooks({
+    resolve(specifier, context, nextResolve) {
+      const resolved = nextResolve(specifier, context);
+      if (specifier === later.module && !fired && resolved.url.startsWith('file:')) fire(() => hook.call(module, fileURLToPath(resolved.url)));
+      return resolved;
+    },
+  });
 }
 
 function isLoaded(moduleName: string): boolean {

@@ -14,6 +14,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'startupModules.js');
+// Where the package and grpc-js resolve from by name (dist/test/shared/tracing → the repository).
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
 interface Startup {
   readonly enabled: boolean;
@@ -75,4 +77,21 @@ test('OTLP to the Telemetry API loads grpc-js for its exporter at start-up, so t
   assertNoneOf(started.atStart, ['@google-cloud/opentelemetry-cloud-trace-exporter', '@opentelemetry/resource-detector-gcp']);
   assert.equal(started.grpcPatched, true);
   assert.equal(started.requireRestored, true);
+});
+
+test('an ES module that imports grpc-js itself, statically or with import() after start-up, gets it patched', async () => {
+  const check = `const { isWrapped } = (await import('node:module')).createRequire(process.cwd() + '/')('@opentelemetry/instrumentation');
+process.stdout.write(String(isWrapped(grpc.makeGenericClientConstructor) && isWrapped(grpc.Client.prototype.makeUnaryRequest)));`;
+  const programs = {
+    static: `import 'cloud-functions-otel-tracing';\nimport * as grpc from '@grpc/grpc-js';\n${check}`,
+    dynamic: `import 'cloud-functions-otel-tracing';\nconst grpc = await import('@grpc/grpc-js');\n${check}`,
+  };
+  for (const [kind, program] of Object.entries(programs)) {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--eval', program], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, METADATA_SERVER_DETECTION: 'none', OTEL_SERVICE_NAME: 'hello', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1' },
+      timeout: 30_000,
+    });
+    assert.equal(stdout, 'true', `${kind} import`);
+  }
 });
