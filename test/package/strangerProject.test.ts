@@ -92,7 +92,7 @@ void describe('a stranger installs the packed tracing package', () => {
   });
 
   for (const c of CASES) {
-    void it(`${c.what}: server span continuing the caller, the publish's gRPC span from ${GRPC_SCOPE}, the consumer a child of the publisher`, async () => {
+    void it(`${c.what}: server span continuing the caller, the publish's gRPC span from ${GRPC_SCOPE}, the consumer a child of the publisher`, async (t) => {
       const fns = running.get(c.name)!;
       const traceId = randomBytes(16).toString('hex');
       const res = await fetch(fns.publisher.url, { method: 'POST', headers: { traceparent: `00-${traceId}-${CALLER_SPAN_ID}-01` } });
@@ -112,6 +112,8 @@ void describe('a stranger installs the packed tracing package', () => {
         all.some((s) => s.service === `${c.name}-publisher` && s.spanID === consumer.parentId),
         `the consumer span is a child of a span of the publisher:\n${describeSpans(all)}`,
       );
+      // The trace, as the test output's record of what a stranger's project produced.
+      t.diagnostic(`trace ${traceId}:\n${describeSpans(all)}`);
     });
   }
 
