@@ -113,7 +113,8 @@ void describe('a stranger installs the packed tracing package', () => {
         `the consumer span is a child of a span of the publisher:\n${describeSpans(all)}`,
       );
       // The trace, as the test output's record of what a stranger's project produced.
-      t.diagnostic(`trace ${traceId}:\n${describeSpans(all)}`);
+      t.diagnostic(`trace ${traceId}:`);
+      for (const line of describeSpans(all).split('\n')) t.diagnostic(`  ${line}`);
     });
   }
 
