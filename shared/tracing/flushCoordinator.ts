@@ -32,21 +32,29 @@ export class FlushCoordinator {
 
   /** Resolves when a flush that began after this call has finished, or at the deadline. Never rejects. */
   flush(timeoutMs = this.timeoutMs): Promise<FlushOutcome> {
-    const flushed = (this.next ??= this.schedule()).then(
-      (): FlushOutcome => 'flushed',
-      (error: unknown): FlushOutcome => {
-        diag.error(`${COMPONENT}: force-flush failed`, error);
-        return 'failed';
-      },
-    );
-    if (timeoutMs <= 0) return Promise.resolve('timed-out');
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<FlushOutcome>((resolve) => {
-      timer = setTimeout(() => resolve('timed-out'), timeoutMs);
-      // A pending deadline must not keep an idle instance (or a test) alive.
-      timer.unref();
+    const scheduled = (this.next ??= this.schedule());
+    // One promise per caller, settled by the flush or by the deadline, whichever comes first
+    // (each promise costs an async-hook call under functions-framework's per-request domain).
+    return new Promise<FlushOutcome>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      if (timeoutMs <= 0) resolve('timed-out');
+      else {
+        timer = setTimeout(() => resolve('timed-out'), timeoutMs);
+        // A pending deadline must not keep an idle instance (or a test) alive.
+        timer.unref();
+      }
+      scheduled.then(
+        () => {
+          clearTimeout(timer);
+          resolve('flushed');
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          diag.error(`${COMPONENT}: force-flush failed`, error);
+          resolve('failed');
+        },
+      );
     });
-    return Promise.race([flushed, deadline]).finally(() => clearTimeout(timer));
   }
 
   private async schedule(): Promise<void> {
