@@ -51,9 +51,9 @@ interface Variant {
 const QUIET_MS = 1;
 
 /**
- * CPU time per order of every process of three stacks, from /proc/<pid>/stat: traced
- * with the default flush before each response, traced with FLUSH_MODE=background, and
- * untraced, the same load sent to each in rotating rounds. Each stack has its own
+ * CPU time per order of every process of four stacks, from each thread's scheduler run
+ * time (processCpu.ts): traced with the default flush before each response, traced with
+ * FLUSH_MODE=background, unsampled and untraced, the same load sent to each in rotating rounds. Each stack has its own
  * emulator processes, so what tracing costs the emulators shows too. A round ends when
  * the stack has gone quiet (processOrder done, spans exported), so each round's CPU is
  * that round's orders, whole.

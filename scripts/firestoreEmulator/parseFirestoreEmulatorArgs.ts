@@ -1,3 +1,4 @@
+import { listenAddress } from '../cli/listenAddress';
 import { parseFlags } from '../cli/parseFlags';
 import { DEFAULT_FIRESTORE_EMULATOR_PORT } from './startFirestoreEmulator';
 
@@ -26,16 +27,7 @@ export class FirestoreEmulatorUsageError extends Error {
 
 /** Reads the command line (without node and script); throws FirestoreEmulatorUsageError. */
 export function parseFirestoreEmulatorArgs(argv: readonly string[]): FirestoreEmulatorCliOptions {
-  const values = parseFlags(
-    argv,
-    { host: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    (message) => new FirestoreEmulatorUsageError(message),
-  );
-  const port = values.port === undefined ? DEFAULT_FIRESTORE_EMULATOR_PORT : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new FirestoreEmulatorUsageError(`--port must be an integer 0-65535, got "${String(values.port)}"`);
-  }
-  const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
-  if (host === '') throw new FirestoreEmulatorUsageError('--host must not be empty');
-  return { help: values.help === true, host, port };
+  const usageError = (message: string) => new FirestoreEmulatorUsageError(message);
+  const values = parseFlags(argv, { host: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, usageError);
+  return { help: values.help === true, ...listenAddress(values, DEFAULT_FIRESTORE_EMULATOR_PORT, usageError) };
 }

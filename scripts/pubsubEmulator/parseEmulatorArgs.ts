@@ -1,3 +1,4 @@
+import { listenAddress } from '../cli/listenAddress';
 import { parseFlags } from '../cli/parseFlags';
 
 export interface EmulatorCliOptions {
@@ -20,16 +21,7 @@ export class UsageError extends Error {
 }
 
 export function parseEmulatorArgs(argv: readonly string[]): EmulatorCliOptions {
-  const values = parseFlags(
-    argv,
-    { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    (message) => new UsageError(message),
-  );
-  const port = Number(values.port ?? '8085');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port must be an integer 0-65535, got "${String(values.port ?? '')}"`);
-  }
-  const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
-  if (host === '') throw new UsageError('--host must not be empty');
-  return { help: values.help === true, host, port };
+  const usageError = (message: string) => new UsageError(message);
+  const values = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, usageError);
+  return { help: values.help === true, ...listenAddress(values, 8085, usageError) };
 }

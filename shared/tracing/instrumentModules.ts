@@ -5,6 +5,7 @@ import { diag } from '@opentelemetry/api';
 import type { TracerProvider } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import type { InstrumentationBase } from '@opentelemetry/instrumentation';
+import { loadedModuleUrl, watchResolutions } from './moduleResolutions';
 import { COMPONENT } from './names';
 
 /**
@@ -40,8 +41,8 @@ import { COMPONENT } from './names';
  * instrumentation, and loads the module through the kept hook as the caller would have
  * resolved it, so the instrumentation patches it before the caller gets its exports. Every
  * Google client library requires grpc-js by that name from CommonJS; an `import()` of it,
- * which calls no `require`, is caught by a resolution hook (Node 22.15+). The same test
- * fails if the trap stops patching grpc-js.
+ * which calls no `require`, is caught by the library's resolution hook (moduleResolutions.ts,
+ * Node 22.15+). The same test fails if the trap stops patching grpc-js.
  */
 export const REQUIRE_HOOK_SUPPORTED_VERSIONS = /^0\.223\.\d+$/;
 
@@ -60,7 +61,7 @@ export interface LaterInstrumentations {
 export function instrumentModules(provider: TracerProvider, create: () => InstrumentationBase[], later?: LaterInstrumentations): RequireHookOutcome {
   const originalRequire = moduleProto.require;
   const originalGetBuiltinModule = process.getBuiltinModule;
-  const waiting = later !== undefined && !isLoaded(later.module) ? later : undefined;
+  const waiting = later !== undefined && loadedModuleUrl(later.module) === undefined ? later : undefined;
   enableAndLoad(provider, [...create(), ...(later && !waiting ? later.create() : [])], require);
   const hook = moduleProto.require;
   if (hook === originalRequire && process.getBuiltinModule === originalGetBuiltinModule) {
@@ -116,22 +117,9 @@ function loadOnFirstRequire(provider: TracerProvider, later: LaterInstrumentatio
   // A dynamic import() never calls require. Where Node has module.registerHooks (22.15+), a
   // resolution hook sees it, and the module is loaded through the kept hook by its path
   // first; the import then finds it in the module cache, patched.
-  if (typeof Module.registerHooks !== 'function') return;
-  Module.registerHooks({
-    resolve(specifier, context, nextResolve) {
-      const resolved = nextResolve(specifier, context);
-      if (specifier === later.module && !fired && resolved.url.startsWith('file:')) fire(() => hook.call(module, fileURLToPath(resolved.url)));
-      return resolved;
-    },
+  watchResolutions(later.module, (url) => {
+    if (!fired && url.startsWith('file:')) fire(() => hook.call(module, fileURLToPath(url)));
   });
-}
-
-function isLoaded(moduleName: string): boolean {
-  try {
-    return require.resolve(moduleName) in require.cache;
-  } catch {
-    return false;
-  }
 }
 
 function instrumentationPackageVersion(): string {

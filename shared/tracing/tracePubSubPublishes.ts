@@ -1,14 +1,12 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- Pub/Sub is loaded here only when the function loads it, to patch it before the function gets it */
 import Module from 'node:module';
-import type { ResolveFnOutput, ResolveHookContext } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { loadedModuleUrl, watchResolutions } from './moduleResolutions';
 import { PUBSUB, PUBSUB_VERSIONS, patchPubSub } from './pubsubPatch';
 import type { Tracing } from './startTracing';
 import { UNSUPPORTED_VERSION_WARNING, supportedVersion } from './supportedVersion';
 import { NOT_TRACED_WARNING, tracingWarning as warn } from './tracingWarning';
-
-type NextResolve = (specifier: string, context?: Partial<ResolveHookContext>) => ResolveFnOutput;
 
 let installed = false;
 
@@ -18,7 +16,7 @@ let installed = false;
  * `--require …/register` call this, so a traced function's publish needs no
  * `injectTraceContext`. Patches the copy already loaded, if any (a function that loaded
  * Pub/Sub before the tracing package), and every copy loaded later, through one
- * resolution hook (Node's public `module.registerHooks`). Once per process; nothing when
+ * resolution hook (moduleResolutions.ts). Once per process; nothing when
  * tracing is off. Outside PUBSUB_VERSIONS a copy is left as it is, with a warning.
  */
 export function tracePubSubPublishes(tracing: Tracing): void {
@@ -30,28 +28,10 @@ export function tracePubSubPublishes(tracing: Tracing): void {
     seen.add(url);
     patchPubSubAt(url);
   };
-  const loaded = loadedPubSub();
+  const loaded = loadedModuleUrl(PUBSUB);
   if (loaded) patchOnce(loaded);
-  if (typeof Module.registerHooks !== 'function') {
-    if (!loaded) warn(NOT_TRACED_WARNING, `patching ${PUBSUB} as it loads needs Node.js 22.15 or later (module.registerHooks); this is ${process.version}. Call injectTraceContext() on published attributes.`);
-    return;
-  }
-  Module.registerHooks({
-    resolve(specifier, context, nextResolve: NextResolve) {
-      const resolved = nextResolve(specifier, context);
-      if (specifier === PUBSUB) patchOnce(resolved.url);
-      return resolved;
-    },
-  });
-}
-
-/** The URL of the Pub/Sub this package resolves to, when the process has loaded it already. */
-function loadedPubSub(): string | undefined {
-  try {
-    const file = require.resolve(PUBSUB);
-    return require.cache[file] ? pathToFileURL(file).href : undefined;
-  } catch {
-    return undefined; // Not installed: nothing publishes through it.
+  if (!watchResolutions(PUBSUB, patchOnce) && !loaded) {
+    warn(NOT_TRACED_WARNING, `patching ${PUBSUB} as it loads needs Node.js 22.15 or later (module.registerHooks); this is ${process.version}. Call injectTraceContext() on published attributes.`);
   }
 }
 
